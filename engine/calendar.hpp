@@ -1,0 +1,50 @@
+// The working-day calendar (行政许可法 §82): Monday to Friday, minus the State Council's days off, plus the
+// weekend days it declares working days. A year with no loaded data counts weekends only, and any result
+// that relied on such a year is marked provisional.
+// Immutable once built: share it freely between threads; replace the whole object to reload.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "engine/time.hpp"
+
+namespace permitflow {
+
+struct Duration {
+  enum class Unit { kWorkingDays, kDays };
+  int value = 0;
+  Unit unit = Unit::kWorkingDays;
+};
+
+const char* UnitName(Duration::Unit unit);
+
+struct Deadline {
+  Instant due_at = 0;
+  bool provisional = false;
+};
+
+struct CalendarYear {
+  int year = 0;
+  std::set<long> days_off;      // DaysFromCivil of each day off
+  std::set<long> extra_workdays;  // weekend days worked (调休上班)
+};
+
+class WorkingCalendar {
+ public:
+  void AddYear(CalendarYear year);
+  bool HasYear(int year) const { return years_.count(year) > 0; }
+  std::set<int> Years() const;
+
+  bool IsWorkingDay(const Date& d) const;
+  // The date n working days after `from` (from itself not counted); n = 0 gives `from`.
+  Date AddWorkingDays(const Date& from, int n, bool* provisional) const;
+  // When a duration that starts at `from` ends: the end of its last day, China Standard Time.
+  Deadline DeadlineAfter(Instant from, const Duration& d) const;
+
+ private:
+  std::map<int, CalendarYear> years_;
+};
+
+}  // namespace permitflow

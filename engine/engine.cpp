@@ -1,0 +1,135 @@
+#include "engine/engine.hpp"
+
+#include "engine/identifiers.hpp"
+
+namespace permitflow {
+
+Engine::Engine(Store& store, const Catalogue& catalogue, const Clock& clock,
+               std::vector<const Workflow*> workflows)
+    : store_(store),
+      catalogue_(catalogue),
+      clock_(clock),
+      calendar_(std::make_shared<WorkingCalendar>()) {
+  for (const Workflow* w : workflows) workflows_[w->Method()] = w;
+}
+
+void Engine::SetCalendar(std::shared_ptr<const WorkingCalendar> calendar) {
+  std::lock_guard<std::mutex> lock(calendar_mu_);
+  calendar_ = std::move(calendar);
+}
+
+std::shared_ptr<const WorkingCalendar> Engine::Calendar() const {
+  std::lock_guard<std::mutex> lock(calendar_mu_);
+  return calendar_;
+}
+
+const Workflow* Engine::WorkflowFor(const std::string& method) const {
+  auto it = workflows_.find(method);
+  return it == workflows_.end() ? nullptr : it->second;
+}
+
+Status ValidateApplicant(const Applicant& applicant) {
+  if (applicant.kind == "enterprise") return ValidateUscc(applicant.id);
+  if (applicant.kind == "person") return ValidateIdNumber(applicant.id);
+  return InvalidArgument("applicant.kind", "must be enterprise or person",
+                         "应为 enterprise（市场主体）或 person（自然人）");
+}
+
+std::string Engine::IneligibleReason(const Standing& standing, const std::string& item_code) {
+  for (const auto& f : standing.flags) {
+    if (f.kind == "serious_dishonesty") return "serious_dishonesty";
+    if (f.kind == "abnormal_operation") return "abnormal_operation";
+  }
+  for (const auto& c : standing.active_credit)
+    if (c.scope == "method") return "credit_record";
+  for (const auto& c : standing.active_credit)
+    if (c.scope == "item" && c.item_code == item_code) return "broken_promise_for_item";
+  return "";
+}
+
+Result<Application> Engine::Create(const NewApplication& input, const Actor& actor,
+                                   const Authorize& authorize) {
+  Status s = ValidateApplicant(input.applicant);
+  if (!s.ok()) return s;
+  if (input.applicant.name.empty()) {
+    return InvalidArgument("applicant.name", "is required", "不能为空");
+  }
+  auto item = catalogue_.Find(input.item_code);
+  if (!item) return NotFound("item", "事项", input.item_code);
+  const Workflow* workflow = WorkflowFor(item->reform_method);
+  if (!workflow) {
+    return Status::Error(Code::kInvalidArgument,
+                         "item " + item->code + " uses reform method " + item->reform_method +
+                             ", which takes no application here",
+                         "事项 " + item->code + " 的改革方式不受理申请");
+  }
+  const Instant now = clock_.Now();
+  ChangeSet changes;
+  changes.insert = true;
+  Application& app = changes.app;
+  app.item_code = item->code;
+  app.item_version = item->version;
+  app.reform_method = item->reform_method;
+  app.department = item->approving_department;
+  app.applicant = input.applicant;
+  app.form_json = input.form_json;
+  app.state = workflow->InitialState();
+  app.created_at = app.updated_at = now;
+  if (authorize) {
+    s = authorize(app);
+    if (!s.ok()) return s;
+  }
+  HistoryEntry h;
+  h.event = "create";
+  h.to_state = app.state;
+  h.actor = actor.name;
+  h.at = now;
+  h.payload_json = input.form_json;
+  changes.history.push_back(std::move(h));
+  return store_.Commit(changes);
+}
+
+Result<Application> Engine::Handle(std::int64_t id, const Event& event,
+                                   std::int64_t expected_version, const Actor& actor,
+                                   const Authorize& authorize) {
+  auto loaded = store_.Load(id);
+  if (!loaded.ok()) return loaded.status();
+  const Application& app = loaded.value();
+  if (authorize) {
+    Status s = authorize(app);
+    if (!s.ok()) return s;
+  }
+  if (app.version != expected_version) {
+    return Status::Error(
+        Code::kConflict,
+        "application " + std::to_string(id) + " is at version " + std::to_string(app.version) +
+            ", not " + std::to_string(expected_version) + "; reload it and try again",
+        "办件 " + std::to_string(id) + " 已被更新（当前版本 " + std::to_string(app.version) +
+            "），请刷新后重试",
+        {{"current_version", {std::to_string(app.version)}}});
+  }
+  auto item = catalogue_.Find(app.item_code, app.item_version);
+  if (!item) return NotFound("item", "事项", app.item_code);
+  const Workflow* workflow = WorkflowFor(app.reform_method);
+  if (!workflow) return NotFound("workflow", "流程", app.reform_method);
+
+  auto calendar = Calendar();
+  StepContext ctx{*item, *calendar, clock_.Now(), actor, ""};
+  if (event.name == "issue_notice") {
+    auto standing = store_.LoadStanding(app.applicant.id);
+    if (!standing.ok()) return standing.status();
+    ctx.ineligible_reason = IneligibleReason(standing.value(), app.item_code);
+  }
+  auto step = workflow->Handle(app, event, ctx);
+  if (!step.ok()) return step.status();
+
+  ChangeSet changes;
+  changes.expected_version = expected_version;
+  changes.app = std::move(step->app);
+  changes.app.updated_at = ctx.now;
+  changes.history = std::move(step->history);
+  changes.effects = std::move(step->effects);
+  return store_.Commit(changes);
+}
+
+}  // namespace permitflow

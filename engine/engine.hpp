@@ -1,0 +1,59 @@
+// The engine: every command takes one road. Load the application, rebuild its machine in its stored
+// state, process one event, and hand the new row, history and effects to the store as one ChangeSet.
+// Safe for concurrent calls; concurrent commands on one application resolve by the version check.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/ports.hpp"
+#include "engine/workflow.hpp"
+
+namespace permitflow {
+
+struct NewApplication {
+  std::string item_code;
+  Applicant applicant;
+  std::string form_json = "{}";
+};
+
+// Decides whether the actor may act on an application; called with the stored (or new) row.
+using Authorize = std::function<Status(const Application&)>;
+
+class Engine {
+ public:
+  Engine(Store& store, const Catalogue& catalogue, const Clock& clock,
+         std::vector<const Workflow*> workflows);
+
+  void SetCalendar(std::shared_ptr<const WorkingCalendar> calendar);
+  std::shared_ptr<const WorkingCalendar> Calendar() const;
+
+  Result<Application> Create(const NewApplication& input, const Actor& actor,
+                             const Authorize& authorize);
+  Result<Application> Handle(std::int64_t id, const Event& event, std::int64_t expected_version,
+                             const Actor& actor, const Authorize& authorize);
+
+  // Why the commitment method is closed to an applicant for an item; empty when it is open.
+  static std::string IneligibleReason(const Standing& standing, const std::string& item_code);
+
+  Store& store() { return store_; }
+  const Catalogue& catalogue() const { return catalogue_; }
+  const Clock& clock() const { return clock_; }
+  const Workflow* WorkflowFor(const std::string& method) const;
+
+ private:
+  Store& store_;
+  const Catalogue& catalogue_;
+  const Clock& clock_;
+  std::map<std::string, const Workflow*> workflows_;
+  mutable std::mutex calendar_mu_;
+  std::shared_ptr<const WorkingCalendar> calendar_;
+};
+
+Status ValidateApplicant(const Applicant& applicant);
+
+}  // namespace permitflow

@@ -1,0 +1,73 @@
+// The ports the engine needs from the outside: a clock, a store, a catalogue of items.
+// Implemented in adapters/ (SOCI store, system clock) and tests/support/ (fake clock).
+// Implementations must be safe for concurrent calls from several request threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/application.hpp"
+#include "engine/item.hpp"
+#include "engine/status.hpp"
+#include "engine/time.hpp"
+
+namespace permitflow {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Instant Now() const = 0;
+};
+
+struct ApplicationQuery {
+  std::string state;
+  std::string item_code;
+  std::string applicant;   // USCC or ID number
+  std::string department;  // empty: every department
+  int limit = 50;
+  std::int64_t after = 0;  // keyset: ids greater than this
+};
+
+struct ApplicationDetail {
+  Application app;
+  std::vector<HistoryEntry> history;
+  std::vector<TimerRow> deadlines;  // the armed ones
+};
+
+struct SubjectView {
+  std::string id;  // USCC or ID number
+  std::string name;
+  std::vector<ListFlag> flags;
+  std::vector<CreditRecord> credit_records;
+  std::vector<Application> permits;  // applications that hold a permit number
+};
+
+// One unit of work per command: Commit() writes a ChangeSet in one transaction, with the version
+// check `WHERE version = expected_version`; a stale version is kConflict and writes nothing. Reads
+// see committed data only. The signature lets an implementation batch concurrent Commit() calls
+// into one transaction (group commit) without the engine noticing.
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<Application> Load(std::int64_t id) = 0;
+  virtual Result<Standing> LoadStanding(const std::string& subject_id) = 0;
+  virtual Result<Application> Commit(const ChangeSet& changes) = 0;
+
+  virtual Result<ApplicationDetail> Detail(std::int64_t id) = 0;
+  virtual Result<std::vector<Application>> List(const ApplicationQuery& query) = 0;
+  virtual Result<SubjectView> Subject(const std::string& subject_id) = 0;
+  // Replaces the list flags of a subject, creating the subject if the engine has not seen it.
+  virtual Status PutFlags(const std::string& subject_id, const std::vector<ListFlag>& flags) = 0;
+};
+
+// The items the engine knows, by code. Definitions are immutable once returned.
+class Catalogue {
+ public:
+  virtual ~Catalogue() = default;
+  virtual std::shared_ptr<const ItemDefinition> Find(const std::string& code, int version = 0) const = 0;
+  virtual std::vector<std::shared_ptr<const ItemDefinition>> All() const = 0;
+};
+
+}  // namespace permitflow
