@@ -7,23 +7,17 @@ const char* UnitName(Duration::Unit unit) {
 }
 
 void WorkingCalendar::AddYear(CalendarYear year) {
-  const int y = year.year;
-  years_[y] = std::move(year);
+  years_.insert(year.year);
+  days_off_.insert(year.days_off.begin(), year.days_off.end());
+  extra_workdays_.insert(year.extra_workdays.begin(), year.extra_workdays.end());
 }
 
-std::set<int> WorkingCalendar::Years() const {
-  std::set<int> out;
-  for (const auto& [y, _] : years_) out.insert(y);
-  return out;
-}
+std::set<int> WorkingCalendar::Years() const { return years_; }
 
 bool WorkingCalendar::IsWorkingDay(const Date& d) const {
   const long key = DaysFromCivil(d);
-  auto it = years_.find(d.year);
-  if (it != years_.end()) {
-    if (it->second.days_off.count(key)) return false;
-    if (it->second.extra_workdays.count(key)) return true;
-  }
+  if (days_off_.count(key)) return false;
+  if (extra_workdays_.count(key)) return true;
   const int wd = Weekday(d);
   return wd != 0 && wd != 6;
 }

@@ -4,7 +4,6 @@
 // Immutable once built: share it freely between threads; replace the whole object to reload.
 #pragma once
 
-#include <map>
 #include <set>
 #include <string>
 
@@ -25,9 +24,11 @@ struct Deadline {
   bool provisional = false;
 };
 
+// One year of the State Council's arrangement. A range may start in the year before (2023's New
+// Year holiday began on 2022-12-31).
 struct CalendarYear {
   int year = 0;
-  std::set<long> days_off;      // DaysFromCivil of each day off
+  std::set<long> days_off;        // DaysFromCivil of each day off
   std::set<long> extra_workdays;  // weekend days worked (调休上班)
 };
 
@@ -35,6 +36,7 @@ class WorkingCalendar {
  public:
   void AddYear(CalendarYear year);
   bool HasYear(int year) const { return years_.count(year) > 0; }
+  bool empty() const { return years_.empty(); }
   std::set<int> Years() const;
 
   bool IsWorkingDay(const Date& d) const;
@@ -44,7 +46,9 @@ class WorkingCalendar {
   Deadline DeadlineAfter(Instant from, const Duration& d) const;
 
  private:
-  std::map<int, CalendarYear> years_;
+  std::set<int> years_;
+  std::set<long> days_off_;
+  std::set<long> extra_workdays_;
 };
 
 }  // namespace permitflow

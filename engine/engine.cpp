@@ -29,8 +29,21 @@ const Workflow* Engine::WorkflowFor(const std::string& method) const {
 }
 
 Status ValidateApplicant(const Applicant& applicant) {
-  if (applicant.kind == "enterprise") return ValidateUscc(applicant.id);
-  if (applicant.kind == "person") return ValidateIdNumber(applicant.id);
+  // The identifier fields are named as the request names them.
+  Status s;
+  if (applicant.kind == "enterprise") {
+    s = ValidateUscc(applicant.id);
+    if (!s.ok()) return Status::Error(s.code(), "applicant." + s.message(),
+                                      "applicant." + s.message_zh(), {{"field", {"applicant.uscc"}}});
+    return s;
+  }
+  if (applicant.kind == "person") {
+    s = ValidateIdNumber(applicant.id);
+    if (!s.ok()) return Status::Error(s.code(), "applicant." + s.message(),
+                                      "applicant." + s.message_zh(),
+                                      {{"field", {"applicant.id_number"}}});
+    return s;
+  }
   return InvalidArgument("applicant.kind", "must be enterprise or person",
                          "应为 enterprise（市场主体）或 person（自然人）");
 }
@@ -55,7 +68,10 @@ Result<Application> Engine::Create(const NewApplication& input, const Actor& act
     return InvalidArgument("applicant.name", "is required", "不能为空");
   }
   auto item = catalogue_.Find(input.item_code);
-  if (!item) return NotFound("item", "事项", input.item_code);
+  if (!item) {
+    return Status::Error(Code::kUnknownItem, "item " + input.item_code + " is not in the catalogue",
+                         "事项清单中没有事项 " + input.item_code, {{"item_code", {input.item_code}}});
+  }
   const Workflow* workflow = WorkflowFor(item->reform_method);
   if (!workflow) {
     return Status::Error(Code::kInvalidArgument,

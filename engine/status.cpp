@@ -10,6 +10,12 @@ const char* CodeName(Code code) {
       return "not_found";
     case Code::kInvalidArgument:
       return "invalid_argument";
+    case Code::kInvalidIdentifier:
+      return "invalid_identifier";
+    case Code::kMalformedJson:
+      return "malformed_json";
+    case Code::kUnknownItem:
+      return "unknown_item";
     case Code::kInvalidTransition:
       return "invalid_transition";
     case Code::kIncomplete:

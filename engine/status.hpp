@@ -15,6 +15,9 @@ enum class Code {
   kOk,
   kNotFound,
   kInvalidArgument,
+  kInvalidIdentifier,  // a USCC or ID number that fails its check
+  kMalformedJson,
+  kUnknownItem,
   kInvalidTransition,
   kIncomplete,  // required materials missing: the details list them
   kConflict,

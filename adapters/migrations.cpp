@@ -1,0 +1,71 @@
+#include "adapters/migrations.hpp"
+
+namespace permitflow {
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "applications, history, timers, subjects, flags, credit records, document counters",
+       {
+           "CREATE TABLE applications ("
+           " id INTEGER PRIMARY KEY, item_code TEXT NOT NULL, item_version INTEGER NOT NULL,"
+           " reform_method TEXT NOT NULL, department TEXT NOT NULL,"
+           " applicant_kind TEXT NOT NULL, applicant_id TEXT NOT NULL, applicant_name TEXT NOT NULL,"
+           " form TEXT NOT NULL, state TEXT NOT NULL, version INTEGER NOT NULL,"
+           " route TEXT NOT NULL, materials TEXT NOT NULL, notice_number TEXT NOT NULL,"
+           " permit_number TEXT NOT NULL, signer TEXT NOT NULL, note TEXT NOT NULL,"
+           " decided_at BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
+           "CREATE INDEX applications_by_state ON applications (state, id)",
+           "CREATE INDEX applications_by_item ON applications (item_code, id)",
+           "CREATE INDEX applications_by_applicant ON applications (applicant_id, id)",
+           "CREATE TABLE history ("
+           " application_id BIGINT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL,"
+           " from_state TEXT NOT NULL, to_state TEXT NOT NULL, actor TEXT NOT NULL,"
+           " at BIGINT NOT NULL, payload TEXT NOT NULL, note TEXT NOT NULL,"
+           " PRIMARY KEY (application_id, seq))",
+           "CREATE TABLE timers ("
+           " id INTEGER PRIMARY KEY, application_id BIGINT NOT NULL, kind TEXT NOT NULL,"
+           " due_at BIGINT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,"
+           " lease_owner TEXT NOT NULL, lease_expires_at BIGINT NOT NULL,"
+           " provisional INTEGER NOT NULL)",
+           "CREATE INDEX timers_due ON timers (state, due_at)",
+           "CREATE INDEX timers_by_application ON timers (application_id, kind)",
+           "CREATE TABLE subjects (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL)",
+           "CREATE TABLE subject_flags ("
+           " subject_id TEXT NOT NULL, kind TEXT NOT NULL, flagged_on TEXT NOT NULL,"
+           " source TEXT NOT NULL, PRIMARY KEY (subject_id, kind))",
+           "CREATE TABLE credit_records ("
+           " id INTEGER PRIMARY KEY, subject_id TEXT NOT NULL, application_id BIGINT NOT NULL,"
+           " item_code TEXT NOT NULL, kind TEXT NOT NULL, legal_basis TEXT NOT NULL,"
+           " scope TEXT NOT NULL, at BIGINT NOT NULL, repaired_at BIGINT NOT NULL)",
+           "CREATE INDEX credit_records_by_subject ON credit_records (subject_id)",
+           "CREATE TABLE document_counters ("
+           " kind TEXT NOT NULL, department TEXT NOT NULL, year INTEGER NOT NULL,"
+           " last INTEGER NOT NULL, PRIMARY KEY (kind, department, year))",
+       }},
+  };
+  return kMigrations;
+}
+
+int ApplyMigrations(soci::session& sql) {
+  sql << "CREATE TABLE IF NOT EXISTS schema_version ("
+         " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)";
+  int current = 0;
+  soci::indicator ind;
+  sql << "SELECT MAX(version) FROM schema_version", soci::into(current, ind);
+  if (ind != soci::i_ok) current = 0;
+  for (const auto& m : Migrations()) {
+    if (m.version <= current) continue;
+    soci::transaction tr(sql);
+    for (const auto& stmt : m.statements) sql << stmt;
+    const std::string description = m.description;
+    sql << "INSERT INTO schema_version (version, description, applied_at)"
+           " VALUES (:v, :d, CURRENT_TIMESTAMP)",
+        soci::use(m.version), soci::use(description);
+    tr.commit();
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace permitflow

@@ -1,0 +1,461 @@
+#include "adapters/sql_store.hpp"
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "adapters/migrations.hpp"
+
+namespace permitflow {
+
+namespace {
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::vector<std::string> Split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, ','))
+    if (!part.empty()) out.push_back(part);
+  return out;
+}
+
+Status FromSoci(const soci::soci_error& e) {
+  const std::string what = e.what();
+  if (what.find("locked") != std::string::npos || what.find("busy") != std::string::npos)
+    return Unavailable("the database is busy: " + what);
+  return Status::Error(Code::kInternal, "database error: " + what, "数据库错误");
+}
+
+// The columns of an application, bound once to a statement's into() and read row by row.
+constexpr const char* kAppColumns =
+    "id, item_code, item_version, reform_method, department, applicant_kind, applicant_id,"
+    " applicant_name, form, state, version, route, materials, notice_number, permit_number,"
+    " signer, note, decided_at, created_at, updated_at";
+
+struct AppRow {
+  long long id = 0, version = 0, decided_at = 0, created_at = 0, updated_at = 0;
+  int item_version = 0;
+  std::string item_code, reform_method, department, applicant_kind, applicant_id, applicant_name,
+      form, state, route, materials, notice_number, permit_number, signer, note;
+
+  void Bind(soci::statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(item_code));
+    st.exchange(soci::into(item_version));
+    st.exchange(soci::into(reform_method));
+    st.exchange(soci::into(department));
+    st.exchange(soci::into(applicant_kind));
+    st.exchange(soci::into(applicant_id));
+    st.exchange(soci::into(applicant_name));
+    st.exchange(soci::into(form));
+    st.exchange(soci::into(state));
+    st.exchange(soci::into(version));
+    st.exchange(soci::into(route));
+    st.exchange(soci::into(materials));
+    st.exchange(soci::into(notice_number));
+    st.exchange(soci::into(permit_number));
+    st.exchange(soci::into(signer));
+    st.exchange(soci::into(note));
+    st.exchange(soci::into(decided_at));
+    st.exchange(soci::into(created_at));
+    st.exchange(soci::into(updated_at));
+  }
+
+  Application ToApplication() const {
+    Application a;
+    a.id = id;
+    a.item_code = item_code;
+    a.item_version = item_version;
+    a.reform_method = reform_method;
+    a.department = department;
+    a.applicant = {applicant_kind, applicant_id, applicant_name};
+    a.form_json = form;
+    a.state = state;
+    a.version = version;
+    a.route = route;
+    a.materials = Split(materials);
+    a.notice_number = notice_number;
+    a.permit_number = permit_number;
+    a.signer = signer;
+    a.note = note;
+    a.decided_at = decided_at;
+    a.created_at = created_at;
+    a.updated_at = updated_at;
+    return a;
+  }
+};
+
+// Runs a SELECT of application columns with the given WHERE tail and binds, collecting rows.
+template <typename BindUses>
+std::vector<Application> SelectApplications(soci::session& sql, const std::string& tail,
+                                            BindUses bind_uses) {
+  AppRow row;
+  soci::statement st(sql);
+  st.alloc();
+  row.Bind(st);
+  bind_uses(st);
+  st.prepare(std::string("SELECT ") + kAppColumns + " FROM applications " + tail);
+  st.define_and_bind();
+  std::vector<Application> out;
+  if (st.execute(true)) {
+    do {
+      out.push_back(row.ToApplication());
+    } while (st.fetch());
+  }
+  return out;
+}
+
+std::string FormatNumber(int year, long long n) {
+  return "〔" + std::to_string(year) + "〕第 " + std::to_string(n) + " 号";
+}
+
+std::string FormatPermitNumber(int year, long long n) {
+  return "〔" + std::to_string(year) + "〕许字第 " + std::to_string(n) + " 号";
+}
+
+}  // namespace
+
+SqlStore::SqlStore(std::unique_ptr<soci::session> sql) : sql_(std::move(sql)) {}
+SqlStore::~SqlStore() = default;
+
+Result<std::unique_ptr<SqlStore>> SqlStore::Open(const std::string& url) {
+  const std::string prefix = "sqlite:";
+  if (url.compare(0, prefix.size(), prefix) != 0) {
+    return InvalidArgument("database.url", "must start with sqlite: (" + url + ")",
+                           "应以 sqlite: 开头");
+  }
+  const std::string path = url.substr(prefix.size());
+  try {
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    auto sql = std::make_unique<soci::session>(soci::sqlite3, "db=" + path + " timeout=5");
+    *sql << "PRAGMA journal_mode=WAL";
+    *sql << "PRAGMA synchronous=FULL";
+    *sql << "PRAGMA busy_timeout=5000";
+    *sql << "PRAGMA foreign_keys=ON";
+    std::unique_ptr<SqlStore> store(new SqlStore(std::move(sql)));
+    store->schema_version_ = ApplyMigrations(*store->sql_);
+    return store;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  } catch (const std::filesystem::filesystem_error& e) {
+    return Unavailable(std::string("cannot create the database folder: ") + e.what());
+  }
+}
+
+Result<Application> SqlStore::Load(std::int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    long long key = id;
+    auto rows = SelectApplications(*sql_, "WHERE id = :id",
+                                   [&](soci::statement& st) { st.exchange(soci::use(key)); });
+    if (rows.empty()) return NotFound("application", "办件", std::to_string(id));
+    return rows.front();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<Standing> SqlStore::LoadStanding(const std::string& subject_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Standing s;
+    std::string kind, date, source;
+    soci::statement flags = (sql_->prepare << "SELECT kind, flagged_on, source FROM subject_flags"
+                                              " WHERE subject_id = :s",
+                             soci::into(kind), soci::into(date), soci::into(source),
+                             soci::use(subject_id));
+    if (flags.execute(true)) {
+      do s.flags.push_back({kind, date, source});
+      while (flags.fetch());
+    }
+    CreditRecord c;
+    long long id = 0, app = 0, at = 0;
+    soci::statement credit =
+        (sql_->prepare << "SELECT id, application_id, item_code, kind, legal_basis, scope, at"
+                          " FROM credit_records WHERE subject_id = :s AND repaired_at = 0",
+         soci::into(id), soci::into(app), soci::into(c.item_code), soci::into(c.kind),
+         soci::into(c.legal_basis), soci::into(c.scope), soci::into(at), soci::use(subject_id));
+    if (credit.execute(true)) {
+      do {
+        c.id = id;
+        c.application_id = app;
+        c.at = at;
+        c.subject_id = subject_id;
+        s.active_credit.push_back(c);
+      } while (credit.fetch());
+    }
+    return s;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<Application> SqlStore::Commit(const ChangeSet& changes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Application out;
+  Status s;
+  try {
+    *sql_ << "BEGIN IMMEDIATE";
+    s = CommitLocked(changes, &out);
+    if (s.ok()) {
+      *sql_ << "COMMIT";
+      return out;
+    }
+  } catch (const soci::soci_error& e) {
+    s = FromSoci(e);
+  }
+  try {
+    *sql_ << "ROLLBACK";
+  } catch (const soci::soci_error&) {
+    // No transaction left to roll back (BEGIN itself failed).
+  }
+  return s;
+}
+
+Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
+  soci::session& sql = *sql_;
+  Application app = changes.app;
+
+  // Document numbers first: the row written below carries them. Gap-free, because the counter
+  // moves in this transaction and rolls back with it.
+  for (const auto& effect : changes.effects) {
+    if (const auto* n = std::get_if<IssueNumber>(&effect)) {
+      const std::string kind = n->kind == IssueNumber::Kind::kNotice ? "notice" : "permit";
+      sql << "INSERT INTO document_counters (kind, department, year, last)"
+             " VALUES (:k, :d, :y, 1) ON CONFLICT (kind, department, year)"
+             " DO UPDATE SET last = document_counters.last + 1",
+          soci::use(kind), soci::use(app.department), soci::use(n->year);
+      long long last = 0;
+      sql << "SELECT last FROM document_counters WHERE kind = :k AND department = :d AND year = :y",
+          soci::into(last), soci::use(kind), soci::use(app.department), soci::use(n->year);
+      if (n->kind == IssueNumber::Kind::kNotice)
+        app.notice_number = FormatNumber(n->year, last);
+      else
+        app.permit_number = FormatPermitNumber(n->year, last);
+    }
+  }
+
+  const std::string materials = Join(app.materials);
+  long long decided_at = app.decided_at, created_at = app.created_at, updated_at = app.updated_at;
+  long long id = app.id;
+  int seq = 0;
+  if (changes.insert) {
+    app.version = 1;
+    long long version = app.version;
+    sql << "INSERT INTO applications (item_code, item_version, reform_method, department,"
+           " applicant_kind, applicant_id, applicant_name, form, state, version, route, materials,"
+           " notice_number, permit_number, signer, note, decided_at, created_at, updated_at)"
+           " VALUES (:item_code, :item_version, :method, :dept, :akind, :aid, :aname, :form,"
+           " :state, :version, :route, :materials, :notice, :permit, :signer, :note, :decided,"
+           " :created, :updated)",
+        soci::use(app.item_code), soci::use(app.item_version), soci::use(app.reform_method),
+        soci::use(app.department), soci::use(app.applicant.kind), soci::use(app.applicant.id),
+        soci::use(app.applicant.name), soci::use(app.form_json), soci::use(app.state),
+        soci::use(version), soci::use(app.route), soci::use(materials),
+        soci::use(app.notice_number), soci::use(app.permit_number), soci::use(app.signer),
+        soci::use(app.note), soci::use(decided_at), soci::use(created_at), soci::use(updated_at);
+    if (!sql.get_last_insert_id("applications", id)) {
+      return Status::Error(Code::kInternal, "no id for the new application", "无法生成办件编号");
+    }
+    app.id = id;
+    sql << "INSERT INTO subjects (id, kind, name) VALUES (:id, :kind, :name)"
+           " ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        soci::use(app.applicant.id), soci::use(app.applicant.kind),
+        soci::use(app.applicant.name);
+  } else {
+    long long expected = changes.expected_version;
+    soci::statement st =
+        (sql.prepare << "UPDATE applications SET state = :state, version = version + 1,"
+                        " route = :route, materials = :materials, notice_number = :notice,"
+                        " permit_number = :permit, signer = :signer, note = :note,"
+                        " decided_at = :decided, updated_at = :updated"
+                        " WHERE id = :id AND version = :expected",
+         soci::use(app.state), soci::use(app.route), soci::use(materials),
+         soci::use(app.notice_number), soci::use(app.permit_number), soci::use(app.signer),
+         soci::use(app.note), soci::use(decided_at), soci::use(updated_at), soci::use(id),
+         soci::use(expected));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return Status::Error(Code::kConflict,
+                           "application " + std::to_string(id) + " changed since version " +
+                               std::to_string(expected) + "; reload it and try again",
+                           "办件 " + std::to_string(id) + " 已被他人更新，请刷新后重试");
+    }
+    app.version = expected + 1;
+    soci::indicator ind;
+    sql << "SELECT MAX(seq) FROM history WHERE application_id = :id", soci::into(seq, ind),
+        soci::use(id);
+    if (ind != soci::i_ok) seq = 0;
+  }
+
+  for (const auto& h : changes.history) {
+    ++seq;
+    long long at = h.at;
+    sql << "INSERT INTO history (application_id, seq, event, from_state, to_state, actor, at,"
+           " payload, note) VALUES (:id, :seq, :event, :from, :to, :actor, :at, :payload, :note)",
+        soci::use(id), soci::use(seq), soci::use(h.event), soci::use(h.from_state),
+        soci::use(h.to_state), soci::use(h.actor), soci::use(at), soci::use(h.payload_json),
+        soci::use(h.note);
+  }
+
+  for (const auto& effect : changes.effects) {
+    if (const auto* arm = std::get_if<ArmTimer>(&effect)) {
+      long long due = arm->due_at;
+      int provisional = arm->provisional ? 1 : 0;
+      sql << "INSERT INTO timers (application_id, kind, due_at, state, attempts, lease_owner,"
+             " lease_expires_at, provisional) VALUES (:id, :kind, :due, 'armed', 0, '', 0, :p)",
+          soci::use(id), soci::use(arm->kind), soci::use(due), soci::use(provisional);
+    } else if (const auto* cancel = std::get_if<CancelTimer>(&effect)) {
+      sql << "DELETE FROM timers WHERE application_id = :id AND kind = :kind AND state = 'armed'",
+          soci::use(id), soci::use(cancel->kind);
+    } else if (const auto* credit = std::get_if<WriteCredit>(&effect)) {
+      const std::string scope = credit->bars_whole_method ? "method" : "item";
+      long long at = app.updated_at;
+      sql << "INSERT INTO credit_records (subject_id, application_id, item_code, kind,"
+             " legal_basis, scope, at, repaired_at)"
+             " VALUES (:s, :a, :item, :kind, :basis, :scope, :at, 0)",
+          soci::use(app.applicant.id), soci::use(id), soci::use(app.item_code),
+          soci::use(credit->kind), soci::use(credit->legal_basis), soci::use(scope),
+          soci::use(at);
+    }
+  }
+  *out = std::move(app);
+  return Status::Ok();
+}
+
+Result<ApplicationDetail> SqlStore::Detail(std::int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    long long key = id;
+    auto rows = SelectApplications(*sql_, "WHERE id = :id",
+                                   [&](soci::statement& st) { st.exchange(soci::use(key)); });
+    if (rows.empty()) return NotFound("application", "办件", std::to_string(id));
+    ApplicationDetail d;
+    d.app = rows.front();
+    HistoryEntry h;
+    long long at = 0;
+    soci::statement hist =
+        (sql_->prepare << "SELECT seq, event, from_state, to_state, actor, at, payload, note"
+                          " FROM history WHERE application_id = :id ORDER BY seq",
+         soci::into(h.seq), soci::into(h.event), soci::into(h.from_state), soci::into(h.to_state),
+         soci::into(h.actor), soci::into(at), soci::into(h.payload_json), soci::into(h.note),
+         soci::use(key));
+    if (hist.execute(true)) {
+      do {
+        h.at = at;
+        d.history.push_back(h);
+      } while (hist.fetch());
+    }
+    TimerRow t;
+    long long due = 0;
+    int provisional = 0;
+    soci::statement timers =
+        (sql_->prepare << "SELECT kind, due_at, provisional FROM timers"
+                          " WHERE application_id = :id AND state = 'armed' ORDER BY due_at",
+         soci::into(t.kind), soci::into(due), soci::into(provisional), soci::use(key));
+    if (timers.execute(true)) {
+      do {
+        t.due_at = due;
+        t.provisional = provisional != 0;
+        d.deadlines.push_back(t);
+      } while (timers.fetch());
+    }
+    return d;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<Application>> SqlStore::List(const ApplicationQuery& q) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::string tail = "WHERE id > :after";
+    if (!q.state.empty()) tail += " AND state = :state";
+    if (!q.item_code.empty()) tail += " AND item_code = :item";
+    if (!q.applicant.empty()) tail += " AND applicant_id = :applicant";
+    if (!q.department.empty()) tail += " AND department = :dept";
+    tail += " ORDER BY id LIMIT :limit";
+    long long after = q.after;
+    int limit = q.limit;
+    return SelectApplications(*sql_, tail, [&](soci::statement& st) {
+      st.exchange(soci::use(after));
+      if (!q.state.empty()) st.exchange(soci::use(q.state));
+      if (!q.item_code.empty()) st.exchange(soci::use(q.item_code));
+      if (!q.applicant.empty()) st.exchange(soci::use(q.applicant));
+      if (!q.department.empty()) st.exchange(soci::use(q.department));
+      st.exchange(soci::use(limit));
+    });
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<SubjectView> SqlStore::Subject(const std::string& subject_id) {
+  auto standing = LoadStanding(subject_id);  // takes the lock itself
+  if (!standing.ok()) return standing.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    SubjectView v;
+    v.id = subject_id;
+    soci::indicator ind;
+    *sql_ << "SELECT name FROM subjects WHERE id = :id", soci::into(v.name, ind),
+        soci::use(subject_id);
+    if (!sql_->got_data()) return NotFound("enterprise", "市场主体", subject_id);
+    v.flags = standing->flags;
+    CreditRecord c;
+    long long id = 0, app = 0, at = 0, repaired = 0;
+    soci::statement credit =
+        (sql_->prepare << "SELECT id, application_id, item_code, kind, legal_basis, scope, at,"
+                          " repaired_at FROM credit_records WHERE subject_id = :s ORDER BY id",
+         soci::into(id), soci::into(app), soci::into(c.item_code), soci::into(c.kind),
+         soci::into(c.legal_basis), soci::into(c.scope), soci::into(at), soci::into(repaired),
+         soci::use(subject_id));
+    if (credit.execute(true)) {
+      do {
+        c.id = id;
+        c.application_id = app;
+        c.at = at;
+        c.repaired = repaired != 0;
+        c.subject_id = subject_id;
+        v.credit_records.push_back(c);
+      } while (credit.fetch());
+    }
+    v.permits = SelectApplications(
+        *sql_, "WHERE applicant_id = :s AND permit_number <> '' ORDER BY id",
+        [&](soci::statement& st) { st.exchange(soci::use(subject_id)); });
+    return v;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::PutFlags(const std::string& subject_id, const std::vector<ListFlag>& flags) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    *sql_ << "INSERT INTO subjects (id, kind, name) VALUES (:id, 'enterprise', '')"
+             " ON CONFLICT (id) DO NOTHING",
+        soci::use(subject_id);
+    *sql_ << "DELETE FROM subject_flags WHERE subject_id = :id", soci::use(subject_id);
+    for (const auto& f : flags) {
+      *sql_ << "INSERT INTO subject_flags (subject_id, kind, flagged_on, source)"
+               " VALUES (:id, :kind, :date, :source)",
+          soci::use(subject_id), soci::use(f.kind), soci::use(f.date), soci::use(f.source);
+    }
+    tr.commit();
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+}  // namespace permitflow

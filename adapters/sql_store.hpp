@@ -1,0 +1,44 @@
+// The engine's Store over SOCI. SQLite in a file (WAL, synchronous=FULL, busy timeout) is the
+// embedded default. One session, serialised by a mutex: SQLite has one writer anyway, and Commit()
+// is the one place where several concurrent commands could later share a transaction.
+// Safe for concurrent calls from any thread.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/ports.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace permitflow {
+
+class SqlStore : public Store {
+ public:
+  // url: "sqlite:PATH". Creates the file and applies migrations.
+  static Result<std::unique_ptr<SqlStore>> Open(const std::string& url);
+  ~SqlStore() override;
+
+  Result<Application> Load(std::int64_t id) override;
+  Result<Standing> LoadStanding(const std::string& subject_id) override;
+  Result<Application> Commit(const ChangeSet& changes) override;
+  Result<ApplicationDetail> Detail(std::int64_t id) override;
+  Result<std::vector<Application>> List(const ApplicationQuery& query) override;
+  Result<SubjectView> Subject(const std::string& subject_id) override;
+  Status PutFlags(const std::string& subject_id, const std::vector<ListFlag>& flags) override;
+
+  int schema_version() const { return schema_version_; }
+
+ private:
+  explicit SqlStore(std::unique_ptr<soci::session> sql);
+  Status CommitLocked(const ChangeSet& changes, Application* out);
+
+  std::mutex mu_;
+  std::unique_ptr<soci::session> sql_;
+  int schema_version_ = 0;
+};
+
+}  // namespace permitflow

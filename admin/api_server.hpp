@@ -1,0 +1,46 @@
+// The HTTP API (Poco HTTPServer): routes, bearer-token authentication, one JSON error shape.
+// Start() binds and serves on Poco's bounded thread pool; Stop() waits for requests in flight.
+// The router is immutable after construction; handlers share the engine, which is thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "admin/principals.hpp"
+#include "engine/engine.hpp"
+
+namespace Poco {
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace permitflow {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (tests)
+  int threads = 16;
+  int queue = 64;
+  size_t max_body_bytes = 1 << 20;
+};
+
+class ApiServer {
+ public:
+  ApiServer(Engine& engine, const Principals& principals, ServerOptions options);
+  ~ApiServer();
+  void Start();
+  void Stop();
+  int port() const;
+
+  class Router;  // defined in api_server.cpp
+
+ private:
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  ServerOptions options_;
+};
+
+int HttpStatusFor(Code code);
+
+}  // namespace permitflow

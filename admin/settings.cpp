@@ -1,0 +1,46 @@
+#include "admin/settings.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/LayeredConfiguration.h>
+#include <Poco/Util/MapConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+namespace permitflow {
+
+Result<Settings> LoadSettings(const std::string& file,
+                              const std::map<std::string, std::string>& overrides) {
+  Poco::AutoPtr<Poco::Util::LayeredConfiguration> config(new Poco::Util::LayeredConfiguration());
+  try {
+    if (!file.empty()) {
+      config->add(Poco::AutoPtr<Poco::Util::AbstractConfiguration>(
+                      new Poco::Util::PropertyFileConfiguration(file)),
+                  0);
+    }
+    Poco::AutoPtr<Poco::Util::MapConfiguration> cli(new Poco::Util::MapConfiguration());
+    for (const auto& [k, v] : overrides) cli->setString(k, v);
+    config->add(Poco::AutoPtr<Poco::Util::AbstractConfiguration>(cli), -1);
+
+    Settings s;
+    s.host = config->getString("server.host", s.host);
+    s.port = config->getInt("server.port", s.port);
+    s.threads = config->getInt("server.threads", s.threads);
+    s.database_url = config->getString("database.url", s.database_url);
+    s.principals_file = config->getString("auth.principals_file", s.principals_file);
+    s.calendar_dir = config->getString("calendar.dir", s.calendar_dir);
+    if (s.port < 0 || s.port > 65535) {
+      return InvalidArgument("server.port", "must be from 0 to 65535", "应为0至65535");
+    }
+    if (s.threads < 1) return InvalidArgument("server.threads", "must be at least 1", "至少为1");
+    return s;
+  } catch (const Poco::FileException& e) {
+    return Status::Error(Code::kNotFound, "config file " + file + ": " + e.displayText(),
+                         "无法读取配置文件 " + file);
+  } catch (const Poco::SyntaxException& e) {
+    return InvalidArgument("config", e.displayText(), "配置值格式错误");
+  } catch (const Poco::Exception& e) {
+    return InvalidArgument("config", e.displayText(), "配置错误");
+  }
+}
+
+}  // namespace permitflow

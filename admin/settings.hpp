@@ -1,0 +1,24 @@
+// The server's settings: a plain struct read once from Poco::Util properties, with -D overrides.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "engine/status.hpp"
+
+namespace permitflow {
+
+struct Settings {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 16;
+  std::string database_url = "sqlite:data/permitflow.db";
+  std::string principals_file = "config/principals.json";
+  std::string calendar_dir = "config/calendar";
+};
+
+// Reads FILE (may be empty: defaults only) and applies the overrides on top.
+Result<Settings> LoadSettings(const std::string& file,
+                              const std::map<std::string, std::string>& overrides);
+
+}  // namespace permitflow
