@@ -1,0 +1,300 @@
+// The API over real loopback HTTP with real tokens, against the real engine and SQLite store.
+#include "admin/api_server.hpp"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+#include "admin/json_mapping.hpp"
+#include "tests/support/harness.hpp"
+
+namespace permitflow {
+namespace {
+
+struct Reply {
+  int status = 0;
+  Poco::JSON::Object::Ptr json;
+  std::string text;
+  std::string Code() const {
+    return json && json->has("error") ? json->getObject("error")->getValue<std::string>("code") : "";
+  }
+};
+
+class Api : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string principals = "[";
+    const std::vector<std::array<std::string, 3>> people = {
+        {"admin", "admin", ""},          {"health-handler", "handler", "health"},
+        {"health-inspector", "inspector", "health"}, {"hrss-handler", "handler", "hrss"},
+        {"auditor", "auditor", ""},      {"health-supervisor", "supervisor", "health"}};
+    for (const auto& [name, role, dept] : people) {
+      principals += std::string(principals.size() > 1 ? "," : "") + "{\"name\":\"" + name +
+                    "\",\"role\":\"" + role + "\",\"department\":\"" + dept +
+                    "\",\"token_sha256\":\"" + Sha256Hex("tok-" + name) + "\"}";
+    }
+    principals += "]";
+    auto parsed = Principals::Parse(principals, "test");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    principals_ = parsed.value();
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 4;
+    server_ = std::make_unique<ApiServer>(h_.engine(), principals_, options);
+    server_->Start();
+  }
+  void TearDown() override { server_->Stop(); }
+
+  Reply Call(const std::string& method, const std::string& path, const std::string& who,
+             const std::string& body = "") {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(server_->port()));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!who.empty()) req.set("Authorization", "Bearer tok-" + who);
+    req.setContentType("application/json");
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = session.receiveResponse(resp);
+    Reply r;
+    r.status = resp.getStatus();
+    Poco::StreamCopier::copyToString(in, r.text);
+    try {
+      r.json = Poco::JSON::Parser().parse(r.text).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception&) {
+    }
+    return r;
+  }
+
+  Reply CreateHygiene(const std::string& who = "health-handler") {
+    return Call("POST", "/api/v1/applications", who,
+                std::string(R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise",)") +
+                    R"("uscc":")" + kUscc + R"(","name":"平陆县示例宾馆"},"form":{"rooms":12}})");
+  }
+
+  Reply Event(long long id, const std::string& event, long long version,
+              const std::string& data = "{}", const std::string& who = "health-handler") {
+    return Call("POST", "/api/v1/applications/" + std::to_string(id) + "/events", who,
+                R"({"event":")" + event + R"(","expected_version":)" + std::to_string(version) +
+                    R"(,"data":)" + data + "}");
+  }
+
+  static long long Id(const Reply& r) { return r.json->getValue<long long>("id"); }
+  static long long Version(const Reply& r) { return r.json->getValue<long long>("version"); }
+  static std::string State(const Reply& r) { return r.json->getValue<std::string>("state"); }
+
+  Harness h_;
+  Principals principals_;
+  std::unique_ptr<ApiServer> server_;
+};
+
+TEST_F(Api, HealthNeedsNoToken) {
+  auto r = Call("GET", "/healthz", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.json->getValue<std::string>("status"), "ok");
+}
+
+TEST_F(Api, DrivesAnApplicationFromReceivedToVerified) {
+  auto r = CreateHygiene();
+  ASSERT_EQ(r.status, 201) << r.text;
+  EXPECT_EQ(State(r), "received");
+  const long long id = Id(r);
+  EXPECT_EQ(r.json->getObject("form")->getValue<int>("rooms"), 12);
+
+  r = Event(id, "issue_notice", 1);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(State(r), "awaiting_commitment");
+  EXPECT_EQ(r.json->getValue<std::string>("notice_number"), "〔2026〕第 1 号");
+  auto deadlines = r.json->getArray("deadlines");
+  ASSERT_EQ(deadlines->size(), 1u);
+  EXPECT_EQ(deadlines->getObject(0)->getValue<std::string>("kind"), "commitment_deadline");
+  EXPECT_EQ(deadlines->getObject(0)->getValue<std::string>("due_at"), "2026-03-09T15:59:59Z");
+
+  r = Event(id, "commit", 2, R"({"signer":"王五","materials":["application_form","floor_plan"]})");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(State(r), "materials_due");
+  r = Event(id, "submit_materials", 3, R"({"materials":["hygiene_report"]})");
+  EXPECT_EQ(State(r), "materials_review");
+  r = Event(id, "accept_materials", 4);
+  EXPECT_EQ(State(r), "under_verification");
+  // Verification is the inspector's.
+  EXPECT_EQ(Event(id, "verify", 5, R"({"result":"confirmed"})").status, 403);
+  r = Event(id, "verify", 5, R"({"result":"confirmed","findings":"属实"})", "health-inspector");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(State(r), "verified");
+
+  r = Call("GET", "/api/v1/applications/" + std::to_string(id), "auditor");
+  ASSERT_EQ(r.status, 200);
+  auto history = r.json->getArray("history");
+  ASSERT_EQ(history->size(), 7u);
+  EXPECT_EQ(history->getObject(6)->getValue<std::string>("actor"), "health-inspector");
+  EXPECT_EQ(history->getObject(6)->getObject("data")->getValue<std::string>("findings"), "属实");
+  EXPECT_EQ(history->getObject(3)->getValue<std::string>("actor"), "system");
+  auto materials = r.json->getArray("materials");
+  ASSERT_EQ(materials->size(), 3u);
+  EXPECT_TRUE(materials->getObject(2)->getValue<bool>("received"));
+
+  r = Call("GET", std::string("/api/v1/enterprises/") + kUscc, "auditor");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.json->getArray("permits")->size(), 1u);
+  EXPECT_TRUE(r.json->getValue<bool>("commitment_method_open"));
+}
+
+TEST_F(Api, FalseCommitmentShowsOnTheEnterpriseAndClosesTheMethod) {
+  auto r = CreateHygiene();
+  const long long id = Id(r);
+  Event(id, "issue_notice", 1);
+  Event(id, "commit", 2, R"({"signer":"王五","materials":["application_form","floor_plan"]})");
+  Event(id, "submit_materials", 3, R"({"materials":["hygiene_report"]})");
+  Event(id, "accept_materials", 4);
+  r = Event(id, "verify", 5, R"({"result":"false_commitment"})", "health-inspector");
+  EXPECT_EQ(State(r), "revoked");
+  r = Call("GET", std::string("/api/v1/enterprises/") + kUscc, "health-handler");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_FALSE(r.json->getValue<bool>("commitment_method_open"));
+  EXPECT_EQ(r.json->getValue<std::string>("commitment_closed_reason"), "credit_record");
+  auto credit = r.json->getArray("credit_records");
+  ASSERT_EQ(credit->size(), 1u);
+  EXPECT_EQ(credit->getObject(0)->getValue<std::string>("kind"), "false_commitment");
+}
+
+TEST_F(Api, UnknownTokensAre401AndRolesThatMayNotActAre403) {
+  EXPECT_EQ(Call("GET", "/api/v1/items", "").status, 401);
+  EXPECT_EQ(Call("GET", "/api/v1/items", "nobody").status, 401);
+  auto r = CreateHygiene("auditor");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.Code(), "forbidden");
+  EXPECT_EQ(CreateHygiene("hrss-handler").status, 403);  // another department's item
+  EXPECT_EQ(CreateHygiene("health-inspector").status, 403);
+  auto list = Call("GET", "/api/v1/applications", "admin");
+  EXPECT_EQ(list.json->getArray("applications")->size(), 0u);  // nothing was stored
+}
+
+TEST_F(Api, AnotherDepartmentsApplicationIsNotFound) {
+  const long long id = Id(CreateHygiene());
+  const std::string path = "/api/v1/applications/" + std::to_string(id);
+  EXPECT_EQ(Call("GET", path, "hrss-handler").status, 404);
+  EXPECT_EQ(Call("GET", path, "health-supervisor").status, 200);
+  EXPECT_EQ(Event(id, "withdraw", 1, "{}", "hrss-handler").status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/applications", "hrss-handler").json->getArray("applications")->size(),
+            0u);
+  EXPECT_EQ(Call("GET", "/api/v1/applications", "health-handler").json->getArray("applications")->size(),
+            1u);
+}
+
+TEST_F(Api, BadInputGetsItsOwnCodeAndChangesNothing) {
+  const long long id = Id(CreateHygiene());
+  const std::string path = "/api/v1/applications/" + std::to_string(id);
+  auto r = Call("POST", path + "/events", "health-handler", "{not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Code(), "malformed_json");
+  EXPECT_FALSE(r.json->getObject("error")->getValue<std::string>("message_zh").empty());
+  r = Call("POST", path + "/events", "health-handler", R"({"event":"issue_notice"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Code(), "invalid_argument");
+  EXPECT_EQ(r.json->getObject("error")->getObject("details")->getValue<std::string>("field"),
+            "expected_version");
+  r = Call("POST", path + "/events", "health-handler",
+           R"({"event":"issue_notice","expected_version":"1"})");
+  EXPECT_EQ(r.status, 400);
+  r = Event(id, "accept_materials", 1);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.Code(), "invalid_transition");
+  r = Event(id, "issue_notice", 9);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.Code(), "conflict");
+  EXPECT_EQ(Event(9999, "issue_notice", 1).status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/applications/abc", "admin").status, 400);
+  r = Call("POST", "/api/v1/applications", "health-handler",
+           R"({"item_code":"no_such","applicant":{"kind":"enterprise","uscc":"91350100M000100Y43","name":"x"}})");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.Code(), "unknown_item");
+  r = Call("POST", "/api/v1/applications", "health-handler",
+           R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise","uscc":"91350100M000100Y4X","name":"x"}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.Code(), "invalid_identifier");
+  r = Call("POST", "/api/v1/applications", "health-handler",
+           R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise","name":"x"}})");
+  EXPECT_EQ(r.json->getObject("error")->getObject("details")->getValue<std::string>("field"),
+            "applicant.uscc");
+  r = Event(id, "commit", 1, R"({"signer":"x"})");
+  EXPECT_EQ(r.status, 422);  // received does not accept commit
+  r = Call("GET", path, "health-handler");
+  EXPECT_EQ(State(r), "received");
+  EXPECT_EQ(Version(r), 1);
+  EXPECT_EQ(r.json->getArray("history")->size(), 1u);
+  EXPECT_EQ(Call("GET", "/api/v1/nothing", "admin").status, 404);
+}
+
+TEST_F(Api, MissingUpfrontMaterialsAre422WithTheList) {
+  const long long id = Id(CreateHygiene());
+  Event(id, "issue_notice", 1);
+  auto r = Event(id, "commit", 2, R"({"signer":"王五","materials":["floor_plan"]})");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.Code(), "materials_incomplete");
+  auto missing = r.json->getObject("error")->getObject("details")->getArray("missing");
+  ASSERT_EQ(missing->size(), 1u);
+  EXPECT_EQ(missing->getElement<std::string>(0), "application_form");
+}
+
+TEST_F(Api, ListsWithKeysetPagination) {
+  for (int i = 0; i < 5; ++i) CreateHygiene();
+  auto r = Call("GET", "/api/v1/applications?limit=2", "admin");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json->getArray("applications")->size(), 2u);
+  const long long after = r.json->getValue<long long>("next_after");
+  r = Call("GET", "/api/v1/applications?limit=10&after=" + std::to_string(after), "admin");
+  EXPECT_EQ(r.json->getArray("applications")->size(), 3u);
+  EXPECT_TRUE(r.json->isNull("next_after"));
+  r = Call("GET", "/api/v1/applications?state=received&item_code=public_place_hygiene&applicant=" +
+                      std::string(kUscc),
+           "admin");
+  EXPECT_EQ(r.json->getArray("applications")->size(), 5u);
+  EXPECT_EQ(Call("GET", "/api/v1/applications?limit=0", "admin").status, 400);
+}
+
+TEST_F(Api, AdminsSetListFlagsEvenForEnterprisesNotSeenYet) {
+  const std::string unseen = "91350100M000100Y43";
+  const std::string body =
+      R"({"flags":[{"kind":"serious_dishonesty","date":"2026-02-01","source":"国家企业信用信息公示系统"}]})";
+  EXPECT_EQ(Call("PUT", "/api/v1/enterprises/" + unseen + "/flags", "health-handler", body).status,
+            403);
+  auto r = Call("PUT", "/api/v1/enterprises/" + unseen + "/flags", "admin", body);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_FALSE(r.json->getValue<bool>("commitment_method_open"));
+  EXPECT_EQ(r.json->getValue<std::string>("commitment_closed_reason"), "serious_dishonesty");
+  EXPECT_EQ(Call("PUT", "/api/v1/enterprises/" + unseen + "/flags", "admin",
+                 R"({"flags":[{"kind":"bad","date":"2026-02-01","source":"x"}]})")
+                .status,
+            400);
+  EXPECT_EQ(Call("GET", "/api/v1/enterprises/123", "admin").Code(), "invalid_identifier");
+
+  const long long id = Id(CreateHygiene());
+  r = Event(id, "issue_notice", 1);
+  EXPECT_EQ(State(r), "ordinary_review");
+  EXPECT_EQ(r.json->getValue<std::string>("ineligible_reason"), "serious_dishonesty");
+}
+
+TEST_F(Api, ItemsShowTheirMaterials) {
+  auto r = Call("GET", "/api/v1/items", "auditor");
+  ASSERT_EQ(r.status, 200);
+  auto items = r.json->getArray("items");
+  ASSERT_GE(items->size(), 2u);
+  bool deferred = false, none = false;
+  for (size_t i = 0; i < items->size(); ++i) {
+    auto item = items->getObject(static_cast<unsigned>(i));
+    EXPECT_EQ(item->getValue<std::string>("reform_method"), "commitment");
+    bool has = false;
+    auto m = item->getArray("materials");
+    for (size_t j = 0; j < m->size(); ++j)
+      has |= m->getObject(static_cast<unsigned>(j))->getValue<std::string>("when") == "deferred";
+    (has ? deferred : none) = true;
+  }
+  EXPECT_TRUE(deferred);
+  EXPECT_TRUE(none);
+}
+
+}  // namespace
+}  // namespace permitflow

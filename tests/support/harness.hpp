@@ -1,0 +1,54 @@
+// A real engine for tests: SQLite in a fresh temporary folder, the bundled calendar, the built-in
+// items and the real workflows, with a fake clock. Reopen() closes and reopens the store, as a
+// restart of the process would.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "adapters/calendar_files.hpp"
+#include "adapters/sql_store.hpp"
+#include "engine/engine.hpp"
+#include "tests/support/fake_clock.hpp"
+#include "workflows/builtin_catalogue.hpp"
+#include "workflows/workflows.hpp"
+
+namespace permitflow {
+
+std::string TempFolder(const std::string& prefix);
+std::string SourcePath(const std::string& relative);  // a path inside the repository
+Instant At(const std::string& iso);                    // ParseInstant or abort
+
+inline constexpr const char* kUscc = "91350100M000100Y43";  // the example of GB 32100-2015
+
+class Harness {
+ public:
+  Harness();
+  ~Harness();
+  void Reopen();
+
+  Engine& engine() { return *engine_; }
+  SqlStore& store() { return *store_; }
+  FakeClock& clock() { return clock_; }
+  const std::string& db_path() const { return db_path_; }
+
+  Actor handler{"handler-1", "handler", "health"};
+
+  // Shorthands that fail the test on error.
+  Application Create(const std::string& item, const std::string& uscc = kUscc);
+  Result<Application> Fire(const Application& app, const std::string& event, EventData data = {});
+  ApplicationDetail Detail(std::int64_t id);
+
+ private:
+  std::string folder_;
+  std::string db_path_;
+  FakeClock clock_;
+  BuiltinCatalogue catalogue_;
+  std::unique_ptr<Workflow> commitment_;
+  std::unique_ptr<SqlStore> store_;
+  std::unique_ptr<Engine> engine_;
+  std::shared_ptr<const WorkingCalendar> calendar_;
+};
+
+}  // namespace permitflow
