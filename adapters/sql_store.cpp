@@ -69,6 +69,31 @@ struct AppRow {
     st.exchange(soci::into(updated_at));
   }
 
+  static AppRow From(const Application& a) {
+    AppRow r;
+    r.id = a.id;
+    r.item_code = a.item_code;
+    r.item_version = a.item_version;
+    r.reform_method = a.reform_method;
+    r.department = a.department;
+    r.applicant_kind = a.applicant.kind;
+    r.applicant_id = a.applicant.id;
+    r.applicant_name = a.applicant.name;
+    r.form = a.form_json;
+    r.state = a.state;
+    r.version = a.version;
+    r.route = a.route;
+    r.materials = Join(a.materials);
+    r.notice_number = a.notice_number;
+    r.permit_number = a.permit_number;
+    r.signer = a.signer;
+    r.note = a.note;
+    r.decided_at = a.decided_at;
+    r.created_at = a.created_at;
+    r.updated_at = a.updated_at;
+    return r;
+  }
+
   Application ToApplication() const {
     Application a;
     a.id = id;
@@ -123,6 +148,153 @@ std::string FormatPermitNumber(int year, long long n) {
 
 }  // namespace
 
+// Prepared once and bound to the members below by reference: a command sets the members and
+// executes, with no SQL parsed on the hot path.
+struct SqlStore::Hot {
+  explicit Hot(soci::session& sql)
+      : load(sql), insert(sql), subject(sql), update(sql), history(sql), arm(sql), cancel(sql),
+        counter(sql), flags(sql), credit(sql), begin(sql), commit(sql) {
+    load.alloc();
+    row.Bind(load);
+    load.exchange(soci::use(id));
+    load.prepare(std::string("SELECT ") + kAppColumns + " FROM applications WHERE id = :id");
+    load.define_and_bind();
+
+    insert.alloc();
+    for (auto* v : {&row.item_code}) insert.exchange(soci::use(*v));
+    insert.exchange(soci::use(row.item_version));
+    for (auto* v : {&row.reform_method, &row.department, &row.applicant_kind, &row.applicant_id,
+                    &row.applicant_name, &row.form, &row.state})
+      insert.exchange(soci::use(*v));
+    insert.exchange(soci::use(row.version));
+    for (auto* v : {&row.route, &row.materials, &row.notice_number, &row.permit_number,
+                    &row.signer, &row.note})
+      insert.exchange(soci::use(*v));
+    insert.exchange(soci::use(row.decided_at));
+    insert.exchange(soci::use(row.created_at));
+    insert.exchange(soci::use(row.updated_at));
+    insert.prepare(
+        "INSERT INTO applications (item_code, item_version, reform_method, department,"
+        " applicant_kind, applicant_id, applicant_name, form, state, version, route, materials,"
+        " notice_number, permit_number, signer, note, decided_at, created_at, updated_at)"
+        " VALUES (:item_code, :item_version, :method, :dept, :akind, :aid, :aname, :form,"
+        " :state, :version, :route, :materials, :notice, :permit, :signer, :note, :decided,"
+        " :created, :updated)");
+    insert.define_and_bind();
+
+    subject.alloc();
+    subject.exchange(soci::use(row.applicant_id));
+    subject.exchange(soci::use(row.applicant_kind));
+    subject.exchange(soci::use(row.applicant_name));
+    // Written only when the name changed: an unchanged row costs no page write.
+    subject.prepare(
+        "INSERT INTO subjects (id, kind, name) VALUES (:id, :kind, :name)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE subjects.name <> excluded.name");
+    subject.define_and_bind();
+
+    update.alloc();
+    for (auto* v : {&row.state, &row.route, &row.materials, &row.notice_number,
+                    &row.permit_number, &row.signer, &row.note})
+      update.exchange(soci::use(*v));
+    update.exchange(soci::use(row.decided_at));
+    update.exchange(soci::use(row.updated_at));
+    update.exchange(soci::use(id));
+    update.exchange(soci::use(expected));
+    update.prepare(
+        "UPDATE applications SET state = :state, version = version + 1, route = :route,"
+        " materials = :materials, notice_number = :notice, permit_number = :permit,"
+        " signer = :signer, note = :note, decided_at = :decided, updated_at = :updated"
+        " WHERE id = :id AND version = :expected");
+    update.define_and_bind();
+
+    history.alloc();
+    history.exchange(soci::use(id));
+    history.exchange(soci::use(entry.event));
+    history.exchange(soci::use(entry.from_state));
+    history.exchange(soci::use(entry.to_state));
+    history.exchange(soci::use(entry.actor));
+    history.exchange(soci::use(at));
+    history.exchange(soci::use(entry.payload_json));
+    history.exchange(soci::use(entry.note));
+    // The next seq is computed in the insert itself: one statement, no read back.
+    history.prepare(
+        "INSERT INTO history (application_id, seq, event, from_state, to_state, actor, at,"
+        " payload, note) SELECT :id, COALESCE(MAX(seq), 0) + 1, :event, :from_state, :to_state,"
+        " :actor, :at, :payload, :note FROM history WHERE application_id = :id2");
+    history.exchange(soci::use(id));
+    history.define_and_bind();
+
+    arm.alloc();
+    arm.exchange(soci::use(id));
+    arm.exchange(soci::use(kind));
+    arm.exchange(soci::use(due));
+    arm.exchange(soci::use(provisional));
+    arm.prepare(
+        "INSERT INTO timers (application_id, kind, due_at, state, attempts, lease_owner,"
+        " lease_expires_at, provisional) VALUES (:id, :kind, :due, 'armed', 0, '', 0, :p)");
+    arm.define_and_bind();
+
+    cancel.alloc();
+    cancel.exchange(soci::use(id));
+    cancel.exchange(soci::use(kind));
+    cancel.prepare(
+        "DELETE FROM timers WHERE application_id = :id AND kind = :kind AND state = 'armed'");
+    cancel.define_and_bind();
+
+    // Gap-free document numbers: the counter moves in the command's transaction.
+    counter.alloc();
+    counter.exchange(soci::into(counter_last));
+    counter.exchange(soci::use(kind));
+    counter.exchange(soci::use(row.department));
+    counter.exchange(soci::use(counter_year));
+    counter.prepare(
+        "INSERT INTO document_counters (kind, department, year, last) VALUES (:k, :d, :y, 1)"
+        " ON CONFLICT (kind, department, year) DO UPDATE SET last = document_counters.last + 1"
+        " RETURNING last");
+    counter.define_and_bind();
+
+    flags.alloc();
+    flags.exchange(soci::into(flag.kind));
+    flags.exchange(soci::into(flag.date));
+    flags.exchange(soci::into(flag.source));
+    flags.exchange(soci::use(subject_id));
+    flags.prepare("SELECT kind, flagged_on, source FROM subject_flags WHERE subject_id = :s");
+    flags.define_and_bind();
+
+    credit.alloc();
+    credit.exchange(soci::into(credit_id));
+    credit.exchange(soci::into(credit_app));
+    credit.exchange(soci::into(record.item_code));
+    credit.exchange(soci::into(record.kind));
+    credit.exchange(soci::into(record.legal_basis));
+    credit.exchange(soci::into(record.scope));
+    credit.exchange(soci::into(credit_at));
+    credit.exchange(soci::use(subject_id));
+    credit.prepare(
+        "SELECT id, application_id, item_code, kind, legal_basis, scope, at FROM credit_records"
+        " WHERE subject_id = :s AND repaired_at = 0");
+    credit.define_and_bind();
+
+    begin.alloc();
+    begin.prepare("BEGIN IMMEDIATE");
+    begin.define_and_bind();
+    commit.alloc();
+    commit.prepare("COMMIT");
+    commit.define_and_bind();
+  }
+
+  AppRow row;
+  HistoryEntry entry;
+  long long id = 0, expected = 0, at = 0, due = 0;
+  int provisional = 0, counter_year = 0;
+  long long counter_last = 0, credit_id = 0, credit_app = 0, credit_at = 0;
+  std::string kind, subject_id;
+  ListFlag flag;
+  CreditRecord record;
+  soci::statement load, insert, subject, update, history, arm, cancel, counter, flags, credit,
+      begin, commit;
+};
+
 SqlStore::SqlStore(std::unique_ptr<soci::session> sql) : sql_(std::move(sql)) {}
 SqlStore::~SqlStore() = default;
 
@@ -143,6 +315,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::Open(const std::string& url) {
     *sql << "PRAGMA foreign_keys=ON";
     std::unique_ptr<SqlStore> store(new SqlStore(std::move(sql)));
     store->schema_version_ = ApplyMigrations(*store->sql_);
+    store->hot_ = std::make_unique<Hot>(*store->sql_);
     return store;
   } catch (const soci::soci_error& e) {
     return FromSoci(e);
@@ -154,11 +327,13 @@ Result<std::unique_ptr<SqlStore>> SqlStore::Open(const std::string& url) {
 Result<Application> SqlStore::Load(std::int64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
-    long long key = id;
-    auto rows = SelectApplications(*sql_, "WHERE id = :id",
-                                   [&](soci::statement& st) { st.exchange(soci::use(key)); });
-    if (rows.empty()) return NotFound("application", "办件", std::to_string(id));
-    return rows.front();
+    hot_->id = id;
+    if (!hot_->load.execute(true)) return NotFound("application", "办件", std::to_string(id));
+    Application app = hot_->row.ToApplication();
+    // Step the statement to its end: an unfinished SELECT keeps a read snapshot open, and with it
+    // the WAL could never be checkpointed.
+    hot_->load.fetch();
+    return app;
   } catch (const soci::soci_error& e) {
     return FromSoci(e);
   }
@@ -168,30 +343,22 @@ Result<Standing> SqlStore::LoadStanding(const std::string& subject_id) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
     Standing s;
-    std::string kind, date, source;
-    soci::statement flags = (sql_->prepare << "SELECT kind, flagged_on, source FROM subject_flags"
-                                              " WHERE subject_id = :s",
-                             soci::into(kind), soci::into(date), soci::into(source),
-                             soci::use(subject_id));
-    if (flags.execute(true)) {
-      do s.flags.push_back({kind, date, source});
-      while (flags.fetch());
+    Hot& hot = *hot_;
+    hot.subject_id = subject_id;
+    // Each SELECT is stepped to its end, so no read snapshot stays open.
+    if (hot.flags.execute(true)) {
+      do s.flags.push_back(hot.flag);
+      while (hot.flags.fetch());
     }
-    CreditRecord c;
-    long long id = 0, app = 0, at = 0;
-    soci::statement credit =
-        (sql_->prepare << "SELECT id, application_id, item_code, kind, legal_basis, scope, at"
-                          " FROM credit_records WHERE subject_id = :s AND repaired_at = 0",
-         soci::into(id), soci::into(app), soci::into(c.item_code), soci::into(c.kind),
-         soci::into(c.legal_basis), soci::into(c.scope), soci::into(at), soci::use(subject_id));
-    if (credit.execute(true)) {
+    if (hot.credit.execute(true)) {
       do {
-        c.id = id;
-        c.application_id = app;
-        c.at = at;
+        CreditRecord c = hot.record;
+        c.id = hot.credit_id;
+        c.application_id = hot.credit_app;
+        c.at = hot.credit_at;
         c.subject_id = subject_id;
         s.active_credit.push_back(c);
-      } while (credit.fetch());
+      } while (hot.credit.fetch());
     }
     return s;
   } catch (const soci::soci_error& e) {
@@ -204,10 +371,10 @@ Result<Application> SqlStore::Commit(const ChangeSet& changes) {
   Application out;
   Status s;
   try {
-    *sql_ << "BEGIN IMMEDIATE";
+    hot_->begin.execute(true);
     s = CommitLocked(changes, &out);
     if (s.ok()) {
-      *sql_ << "COMMIT";
+      hot_->commit.execute(true);
       return out;
     }
   } catch (const soci::soci_error& e) {
@@ -222,107 +389,71 @@ Result<Application> SqlStore::Commit(const ChangeSet& changes) {
 }
 
 Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
-  soci::session& sql = *sql_;
+  Hot& hot = *hot_;
   Application app = changes.app;
 
   // Document numbers first: the row written below carries them. Gap-free, because the counter
   // moves in this transaction and rolls back with it.
   for (const auto& effect : changes.effects) {
     if (const auto* n = std::get_if<IssueNumber>(&effect)) {
-      const std::string kind = n->kind == IssueNumber::Kind::kNotice ? "notice" : "permit";
-      sql << "INSERT INTO document_counters (kind, department, year, last)"
-             " VALUES (:k, :d, :y, 1) ON CONFLICT (kind, department, year)"
-             " DO UPDATE SET last = document_counters.last + 1",
-          soci::use(kind), soci::use(app.department), soci::use(n->year);
-      long long last = 0;
-      sql << "SELECT last FROM document_counters WHERE kind = :k AND department = :d AND year = :y",
-          soci::into(last), soci::use(kind), soci::use(app.department), soci::use(n->year);
+      hot.kind = n->kind == IssueNumber::Kind::kNotice ? "notice" : "permit";
+      hot.row.department = app.department;
+      hot.counter_year = n->year;
+      hot.counter.execute(true);
+      hot.counter.fetch();  // step past the RETURNING row, so the statement is finished
       if (n->kind == IssueNumber::Kind::kNotice)
-        app.notice_number = FormatNumber(n->year, last);
+        app.notice_number = FormatNumber(n->year, hot.counter_last);
       else
-        app.permit_number = FormatPermitNumber(n->year, last);
+        app.permit_number = FormatPermitNumber(n->year, hot.counter_last);
     }
   }
 
-  const std::string materials = Join(app.materials);
-  long long decided_at = app.decided_at, created_at = app.created_at, updated_at = app.updated_at;
-  long long id = app.id;
-  int seq = 0;
   if (changes.insert) {
     app.version = 1;
-    long long version = app.version;
-    sql << "INSERT INTO applications (item_code, item_version, reform_method, department,"
-           " applicant_kind, applicant_id, applicant_name, form, state, version, route, materials,"
-           " notice_number, permit_number, signer, note, decided_at, created_at, updated_at)"
-           " VALUES (:item_code, :item_version, :method, :dept, :akind, :aid, :aname, :form,"
-           " :state, :version, :route, :materials, :notice, :permit, :signer, :note, :decided,"
-           " :created, :updated)",
-        soci::use(app.item_code), soci::use(app.item_version), soci::use(app.reform_method),
-        soci::use(app.department), soci::use(app.applicant.kind), soci::use(app.applicant.id),
-        soci::use(app.applicant.name), soci::use(app.form_json), soci::use(app.state),
-        soci::use(version), soci::use(app.route), soci::use(materials),
-        soci::use(app.notice_number), soci::use(app.permit_number), soci::use(app.signer),
-        soci::use(app.note), soci::use(decided_at), soci::use(created_at), soci::use(updated_at);
-    if (!sql.get_last_insert_id("applications", id)) {
+    hot.row = AppRow::From(app);
+    hot.insert.execute(true);
+    long long id = 0;
+    if (!sql_->get_last_insert_id("applications", id)) {
       return Status::Error(Code::kInternal, "no id for the new application", "无法生成办件编号");
     }
     app.id = id;
-    sql << "INSERT INTO subjects (id, kind, name) VALUES (:id, :kind, :name)"
-           " ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-        soci::use(app.applicant.id), soci::use(app.applicant.kind),
-        soci::use(app.applicant.name);
+    hot.subject.execute(true);
   } else {
-    long long expected = changes.expected_version;
-    soci::statement st =
-        (sql.prepare << "UPDATE applications SET state = :state, version = version + 1,"
-                        " route = :route, materials = :materials, notice_number = :notice,"
-                        " permit_number = :permit, signer = :signer, note = :note,"
-                        " decided_at = :decided, updated_at = :updated"
-                        " WHERE id = :id AND version = :expected",
-         soci::use(app.state), soci::use(app.route), soci::use(materials),
-         soci::use(app.notice_number), soci::use(app.permit_number), soci::use(app.signer),
-         soci::use(app.note), soci::use(decided_at), soci::use(updated_at), soci::use(id),
-         soci::use(expected));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) {
+    hot.row = AppRow::From(app);
+    hot.id = app.id;
+    hot.expected = changes.expected_version;
+    hot.update.execute(true);
+    if (hot.update.get_affected_rows() != 1) {
       return Status::Error(Code::kConflict,
-                           "application " + std::to_string(id) + " changed since version " +
-                               std::to_string(expected) + "; reload it and try again",
-                           "办件 " + std::to_string(id) + " 已被他人更新，请刷新后重试");
+                           "application " + std::to_string(app.id) + " changed since version " +
+                               std::to_string(hot.expected) + "; reload it and try again",
+                           "办件 " + std::to_string(app.id) + " 已被他人更新，请刷新后重试");
     }
-    app.version = expected + 1;
-    soci::indicator ind;
-    sql << "SELECT MAX(seq) FROM history WHERE application_id = :id", soci::into(seq, ind),
-        soci::use(id);
-    if (ind != soci::i_ok) seq = 0;
+    app.version = changes.expected_version + 1;
   }
 
+  hot.id = app.id;
   for (const auto& h : changes.history) {
-    ++seq;
-    long long at = h.at;
-    sql << "INSERT INTO history (application_id, seq, event, from_state, to_state, actor, at,"
-           " payload, note) VALUES (:id, :seq, :event, :from, :to, :actor, :at, :payload, :note)",
-        soci::use(id), soci::use(seq), soci::use(h.event), soci::use(h.from_state),
-        soci::use(h.to_state), soci::use(h.actor), soci::use(at), soci::use(h.payload_json),
-        soci::use(h.note);
+    hot.entry = h;
+    hot.at = h.at;
+    hot.history.execute(true);
   }
 
   for (const auto& effect : changes.effects) {
     if (const auto* arm = std::get_if<ArmTimer>(&effect)) {
-      long long due = arm->due_at;
-      int provisional = arm->provisional ? 1 : 0;
-      sql << "INSERT INTO timers (application_id, kind, due_at, state, attempts, lease_owner,"
-             " lease_expires_at, provisional) VALUES (:id, :kind, :due, 'armed', 0, '', 0, :p)",
-          soci::use(id), soci::use(arm->kind), soci::use(due), soci::use(provisional);
+      hot.kind = arm->kind;
+      hot.due = arm->due_at;
+      hot.provisional = arm->provisional ? 1 : 0;
+      hot.arm.execute(true);
     } else if (const auto* cancel = std::get_if<CancelTimer>(&effect)) {
-      sql << "DELETE FROM timers WHERE application_id = :id AND kind = :kind AND state = 'armed'",
-          soci::use(id), soci::use(cancel->kind);
+      hot.kind = cancel->kind;
+      hot.cancel.execute(true);
     } else if (const auto* credit = std::get_if<WriteCredit>(&effect)) {
       const std::string scope = credit->bars_whole_method ? "method" : "item";
-      long long at = app.updated_at;
-      sql << "INSERT INTO credit_records (subject_id, application_id, item_code, kind,"
-             " legal_basis, scope, at, repaired_at)"
-             " VALUES (:s, :a, :item, :kind, :basis, :scope, :at, 0)",
+      long long id = app.id, at = app.updated_at;
+      *sql_ << "INSERT INTO credit_records (subject_id, application_id, item_code, kind,"
+               " legal_basis, scope, at, repaired_at)"
+               " VALUES (:s, :a, :item, :kind, :basis, :scope, :at, 0)",
           soci::use(app.applicant.id), soci::use(id), soci::use(app.item_code),
           soci::use(credit->kind), soci::use(credit->legal_basis), soci::use(scope),
           soci::use(at);

@@ -33,11 +33,14 @@ class SqlStore : public Store {
   int schema_version() const { return schema_version_; }
 
  private:
+  struct Hot;  // the statements every command runs, prepared once
+
   explicit SqlStore(std::unique_ptr<soci::session> sql);
   Status CommitLocked(const ChangeSet& changes, Application* out);
 
   std::mutex mu_;
   std::unique_ptr<soci::session> sql_;
+  std::unique_ptr<Hot> hot_;
   int schema_version_ = 0;
 };
 
