@@ -20,8 +20,7 @@ Status LineError(const std::string& name, int line, const std::string& what,
 
 }  // namespace
 
-Result<CalendarYear> ParseCalendarFile(const std::string& text, int year,
-                                       const std::string& name) {
+Result<CalendarYear> ParseCalendarFile(const std::string& text, int year, const std::string& name) {
   CalendarYear out;
   out.year = year;
   std::vector<std::pair<long, long>> ranges;  // to find overlaps
@@ -38,7 +37,8 @@ Result<CalendarYear> ParseCalendarFile(const std::string& text, int year,
     if (!(words >> verb)) continue;
     words >> first >> last >> extra;
     if (verb != "off" && verb != "work") {
-      return LineError(name, number, "expected 'off FIRST [LAST]' or 'work DAY', not '" + verb + "'",
+      return LineError(name, number,
+                       "expected 'off FIRST [LAST]' or 'work DAY', not '" + verb + "'",
                        "应为 off（放假）或 work（调休上班）");
     }
     if (first.empty() || !extra.empty() || (verb == "work" && !last.empty())) {
@@ -50,7 +50,8 @@ Result<CalendarYear> ParseCalendarFile(const std::string& text, int year,
       return LineError(name, number, "not a date (YYYY-MM-DD)", "日期无法识别（应为 YYYY-MM-DD）");
     }
     const long a = DaysFromCivil(*d1), b = DaysFromCivil(*d2);
-    if (b < a) return LineError(name, number, "the range ends before it starts", "日期范围首尾颠倒");
+    if (b < a)
+      return LineError(name, number, "the range ends before it starts", "日期范围首尾颠倒");
     if (d2->year != year || d1->year < year - 1) {
       return LineError(name, number, "the dates are not in " + std::to_string(year),
                        "日期不属于 " + std::to_string(year) + " 年");

@@ -152,8 +152,18 @@ std::string FormatPermitNumber(int year, long long n) {
 // executes, with no SQL parsed on the hot path.
 struct SqlStore::Hot {
   explicit Hot(soci::session& sql)
-      : load(sql), insert(sql), subject(sql), update(sql), history(sql), arm(sql), cancel(sql),
-        counter(sql), flags(sql), credit(sql), begin(sql), commit(sql) {
+      : load(sql),
+        insert(sql),
+        subject(sql),
+        update(sql),
+        history(sql),
+        arm(sql),
+        cancel(sql),
+        counter(sql),
+        flags(sql),
+        credit(sql),
+        begin(sql),
+        commit(sql) {
     load.alloc();
     row.Bind(load);
     load.exchange(soci::use(id));
@@ -167,8 +177,8 @@ struct SqlStore::Hot {
                     &row.applicant_name, &row.form, &row.state})
       insert.exchange(soci::use(*v));
     insert.exchange(soci::use(row.version));
-    for (auto* v : {&row.route, &row.materials, &row.notice_number, &row.permit_number,
-                    &row.signer, &row.note})
+    for (auto* v : {&row.route, &row.materials, &row.notice_number, &row.permit_number, &row.signer,
+                    &row.note})
       insert.exchange(soci::use(*v));
     insert.exchange(soci::use(row.decided_at));
     insert.exchange(soci::use(row.created_at));
@@ -189,12 +199,13 @@ struct SqlStore::Hot {
     // Written only when the name changed: an unchanged row costs no page write.
     subject.prepare(
         "INSERT INTO subjects (id, kind, name) VALUES (:id, :kind, :name)"
-        " ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE subjects.name <> excluded.name");
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE subjects.name <> "
+        "excluded.name");
     subject.define_and_bind();
 
     update.alloc();
-    for (auto* v : {&row.state, &row.route, &row.materials, &row.notice_number,
-                    &row.permit_number, &row.signer, &row.note})
+    for (auto* v : {&row.state, &row.route, &row.materials, &row.notice_number, &row.permit_number,
+                    &row.signer, &row.note})
       update.exchange(soci::use(*v));
     update.exchange(soci::use(row.decided_at));
     update.exchange(soci::use(row.updated_at));
@@ -455,8 +466,7 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
                " legal_basis, scope, at, repaired_at)"
                " VALUES (:s, :a, :item, :kind, :basis, :scope, :at, 0)",
           soci::use(app.applicant.id), soci::use(id), soci::use(app.item_code),
-          soci::use(credit->kind), soci::use(credit->legal_basis), soci::use(scope),
-          soci::use(at);
+          soci::use(credit->kind), soci::use(credit->legal_basis), soci::use(scope), soci::use(at);
     }
   }
   *out = std::move(app);
@@ -560,9 +570,9 @@ Result<SubjectView> SqlStore::Subject(const std::string& subject_id) {
         v.credit_records.push_back(c);
       } while (credit.fetch());
     }
-    v.permits = SelectApplications(
-        *sql_, "WHERE applicant_id = :s AND permit_number <> '' ORDER BY id",
-        [&](soci::statement& st) { st.exchange(soci::use(subject_id)); });
+    v.permits =
+        SelectApplications(*sql_, "WHERE applicant_id = :s AND permit_number <> '' ORDER BY id",
+                           [&](soci::statement& st) { st.exchange(soci::use(subject_id)); });
     return v;
   } catch (const soci::soci_error& e) {
     return FromSoci(e);

@@ -33,9 +33,9 @@ Status MayCreate(const Principal& p, const Application& app) {
   if (p.role == "admin") return Status::Ok();
   if (p.role != "handler") return Forbidden(p, "register applications");
   if (p.department != app.department) {
-    return Status::Error(Code::kForbidden,
-                         "item " + app.item_code + " belongs to department " + app.department,
-                         "事项 " + app.item_code + " 不属于本部门", {{"department", {app.department}}});
+    return Status::Error(
+        Code::kForbidden, "item " + app.item_code + " belongs to department " + app.department,
+        "事项 " + app.item_code + " 不属于本部门", {{"department", {app.department}}});
   }
   return Status::Ok();
 }

@@ -87,8 +87,7 @@ class ApiServer::Router {
  public:
   using Handler = std::function<Response(Request&)>;
 
-  Router(Engine& engine, const Principals& principals)
-      : engine_(engine), principals_(principals) {
+  Router(Engine& engine, const Principals& principals) : engine_(engine), principals_(principals) {
     Add("GET", "/healthz", false, [](Request&) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
       o->set("status", "ok");
@@ -118,8 +117,8 @@ class ApiServer::Router {
       return route.handler(req);
     }
     if (path_matched) {
-      return Error(Status::Error(Code::kInvalidArgument, "method " + req.method + " not allowed here",
-                                 "不支持该请求方法"));
+      return Error(Status::Error(Code::kInvalidArgument,
+                                 "method " + req.method + " not allowed here", "不支持该请求方法"));
     }
     return Error(NotFound("route", "接口", req.method + " /" + JoinPath(req.segments)));
   }
@@ -158,7 +157,8 @@ class ApiServer::Router {
   Status Authenticate(const std::string& header, Principal* out) const {
     const std::string prefix = "Bearer ";
     if (header.compare(0, prefix.size(), prefix) != 0) {
-      return Status::Error(Code::kUnauthorized, "an Authorization: Bearer <token> header is required",
+      return Status::Error(Code::kUnauthorized,
+                           "an Authorization: Bearer <token> header is required",
                            "缺少身份令牌（Authorization: Bearer）");
     }
     auto p = principals_.ByToken(header.substr(prefix.size()));
@@ -217,9 +217,9 @@ class ApiServer::Router {
     if (!event.ok()) return Error(event.status());
     const Principal p = r.principal;
     const std::string name = event->name;
-    auto app = engine_.Handle(id.value(), event.value(), expected,
-                              Actor{p.name, p.role, p.department},
-                              [&p, &name](const Application& a) { return MayAct(p, a, name); });
+    auto app =
+        engine_.Handle(id.value(), event.value(), expected, Actor{p.name, p.role, p.department},
+                       [&p, &name](const Application& a) { return MayAct(p, a, name); });
     if (!app.ok()) return Error(app.status());
     return RenderById(app->id, 200);
   }
@@ -233,7 +233,8 @@ class ApiServer::Router {
     if (r.query.count("limit")) {
       auto limit = ParseId(r.query["limit"], "limit");
       if (!limit.ok() || limit.value() < 1 || limit.value() > 500)
-        return Error(InvalidArgument("limit", "must be an integer from 1 to 500", "应为1至500的整数"));
+        return Error(
+            InvalidArgument("limit", "must be an integer from 1 to 500", "应为1至500的整数"));
       q.limit = static_cast<int>(limit.value());
     }
     if (r.query.count("after")) {
@@ -310,8 +311,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(ApiServer::Router* router, size_t max_body) : router_(router), max_body_(max_body) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  HandlerFactory(ApiServer::Router* router, size_t max_body)
+      : router_(router), max_body_(max_body) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new Handler(router_, max_body_);
   }
 
@@ -329,8 +332,8 @@ void Handler::handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPSer
     req.segments = Split(uri.getPath());
     for (const auto& [k, v] : uri.getQueryParameters()) req.query[k] = v;
     if (in.hasContentLength() && static_cast<size_t>(in.getContentLength64()) > max_body_) {
-      resp = Error(Status::Error(Code::kInvalidArgument, "the body is larger than the limit",
-                                 "请求体过大"));
+      resp = Error(
+          Status::Error(Code::kInvalidArgument, "the body is larger than the limit", "请求体过大"));
       resp.status = 413;
     } else {
       std::string body;
@@ -345,7 +348,8 @@ void Handler::handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPSer
       }
     }
   } catch (const Poco::Exception& e) {
-    resp = Error(Status::Error(Code::kInvalidArgument, "bad request: " + e.displayText(), "请求无效"));
+    resp =
+        Error(Status::Error(Code::kInvalidArgument, "bad request: " + e.displayText(), "请求无效"));
   } catch (const std::exception& e) {
     resp = Error(Status::Error(Code::kInternal, std::string("internal error: ") + e.what(),
                                "服务器内部错误"));

@@ -164,8 +164,9 @@ Result<std::vector<ListFlag>> ParseFlags(const JsonObject& body) {
     if (s.ok()) s = ReadString(o, "source", path + ".source", true, &f.source);
     if (!s.ok()) return s;
     if (f.kind != "abnormal_operation" && f.kind != "serious_dishonesty") {
-      return InvalidArgument(path + ".kind", "must be abnormal_operation or serious_dishonesty",
-                             "应为 abnormal_operation（经营异常名录）或 serious_dishonesty（严重违法失信名单）");
+      return InvalidArgument(
+          path + ".kind", "must be abnormal_operation or serious_dishonesty",
+          "应为 abnormal_operation（经营异常名录）或 serious_dishonesty（严重违法失信名单）");
     }
     if (!ParseDate(f.date)) {
       return InvalidArgument(path + ".date", "must be a date YYYY-MM-DD", "应为日期 YYYY-MM-DD");
@@ -234,8 +235,8 @@ JsonObject RenderApplicationSummary(const Application& app, const ItemDefinition
   optional("ineligible_reason", app.note);
   o->set("created_at", FormatInstant(app.created_at));
   o->set("updated_at", FormatInstant(app.updated_at));
-  o->set("decided_at", app.decided_at ? Poco::Dynamic::Var(FormatInstant(app.decided_at))
-                                      : Poco::Dynamic::Var());
+  o->set("decided_at",
+         app.decided_at ? Poco::Dynamic::Var(FormatInstant(app.decided_at)) : Poco::Dynamic::Var());
   return o;
 }
 
@@ -298,7 +299,8 @@ JsonObject RenderItem(const ItemDefinition& item) {
     mo->set("id", m.id);
     mo->set("name", m.name);
     mo->set("when", WhenName(m.when));
-    if (m.when == MaterialSpec::When::kDeferred) mo->set("due_within", RenderDuration(m.due_within));
+    if (m.when == MaterialSpec::When::kDeferred)
+      mo->set("due_within", RenderDuration(m.due_within));
     materials->add(mo);
   }
   o->set("materials", materials);
@@ -308,9 +310,9 @@ JsonObject RenderItem(const ItemDefinition& item) {
   o->set("statutory_time_limit", RenderDuration(item.statutory_time_limit));
   JsonObject v = NewObject();
   const auto mode = item.verification.mode;
-  v->set("mode", mode == VerificationSpec::Mode::kAll
-                     ? "all"
-                     : mode == VerificationSpec::Mode::kSample ? "sample" : "none");
+  v->set("mode", mode == VerificationSpec::Mode::kAll      ? "all"
+                 : mode == VerificationSpec::Mode::kSample ? "sample"
+                                                           : "none");
   if (mode == VerificationSpec::Mode::kSample) v->set("ratio", item.verification.ratio);
   v->set("within", RenderDuration(item.verification.within));
   o->set("verification", v);

@@ -1,6 +1,6 @@
 // Who may call the API: principals with a role and a department, known by the SHA-256 of their
-// bearer token (the token itself is never stored). Loaded from the JSON file `auth.principals_file`.
-// Immutable after loading; safe from any thread.
+// bearer token (the token itself is never stored). Loaded from the JSON file
+// `auth.principals_file`. Immutable after loading; safe from any thread.
 #pragma once
 
 #include <map>

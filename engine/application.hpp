@@ -1,5 +1,5 @@
-// The persisted application, its history, and what one command changes (a ChangeSet of rows and effects).
-// Plain values; not shared between threads.
+// The persisted application, its history, and what one command changes (a ChangeSet of rows and
+// effects). Plain values; not shared between threads.
 #pragma once
 
 #include <cstdint>
@@ -34,12 +34,12 @@ struct Application {
   std::string form_json = "{}";
   std::string state;
   std::int64_t version = 0;
-  std::string route;              // commitment | ordinary, once chosen
+  std::string route;                   // commitment | ordinary, once chosen
   std::vector<std::string> materials;  // ids of the materials received
   std::string notice_number;
   std::string permit_number;
   std::string signer;
-  std::string note;  // why the application took its route, when the engine chose it
+  std::string note;        // why the application took its route, when the engine chose it
   Instant decided_at = 0;  // when the approval decision was made; deferred materials count from it
   Instant created_at = 0;
   Instant updated_at = 0;
@@ -69,7 +69,8 @@ struct CreditRecord {
   std::string item_code;
   std::string kind;  // materials_noncompliant | false_commitment | ...
   std::string legal_basis;
-  std::string scope;  // item: barred from the commitment method for this item; method: for every item
+  std::string
+      scope;  // item: barred from the commitment method for this item; method: for every item
   Instant at = 0;
   bool repaired = false;
 };
@@ -85,10 +86,10 @@ struct ListFlag {
 struct Standing {
   std::vector<ListFlag> flags;
   std::vector<CreditRecord> active_credit;  // credit records not repaired
-}; 
+};
 
-// Effects: what a transition causes besides the application row. The machine appends them; the store
-// applies them in the transaction of the transition.
+// Effects: what a transition causes besides the application row. The machine appends them; the
+// store applies them in the transaction of the transition.
 struct ArmTimer {
   std::string kind;
   Instant due_at = 0;
@@ -111,9 +112,9 @@ using Effect = std::variant<ArmTimer, CancelTimer, IssueNumber, WriteCredit>;
 
 // One command's changes: written in one transaction or not at all.
 struct ChangeSet {
-  bool insert = false;             // a new application (id assigned by the store)
+  bool insert = false;                // a new application (id assigned by the store)
   std::int64_t expected_version = 0;  // for an update: the version read
-  Application app;                 // the row as it must be after the commit
+  Application app;                    // the row as it must be after the commit
   std::vector<HistoryEntry> history;  // seq filled by the store
   std::vector<Effect> effects;
 };

@@ -1,7 +1,7 @@
-// The working-day calendar (行政许可法 §82): Monday to Friday, minus the State Council's days off, plus the
-// weekend days it declares working days. A year with no loaded data counts weekends only, and any result
-// that relied on such a year is marked provisional.
-// Immutable once built: share it freely between threads; replace the whole object to reload.
+// The working-day calendar (行政许可法 §82): Monday to Friday, minus the State Council's days off,
+// plus the weekend days it declares working days. A year with no loaded data counts weekends only,
+// and any result that relied on such a year is marked provisional. Immutable once built: share it
+// freely between threads; replace the whole object to reload.
 #pragma once
 
 #include <set>

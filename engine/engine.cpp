@@ -33,15 +33,16 @@ Status ValidateApplicant(const Applicant& applicant) {
   Status s;
   if (applicant.kind == "enterprise") {
     s = ValidateUscc(applicant.id);
-    if (!s.ok()) return Status::Error(s.code(), "applicant." + s.message(),
-                                      "applicant." + s.message_zh(), {{"field", {"applicant.uscc"}}});
+    if (!s.ok())
+      return Status::Error(s.code(), "applicant." + s.message(), "applicant." + s.message_zh(),
+                           {{"field", {"applicant.uscc"}}});
     return s;
   }
   if (applicant.kind == "person") {
     s = ValidateIdNumber(applicant.id);
-    if (!s.ok()) return Status::Error(s.code(), "applicant." + s.message(),
-                                      "applicant." + s.message_zh(),
-                                      {{"field", {"applicant.id_number"}}});
+    if (!s.ok())
+      return Status::Error(s.code(), "applicant." + s.message(), "applicant." + s.message_zh(),
+                           {{"field", {"applicant.id_number"}}});
     return s;
   }
   return InvalidArgument("applicant.kind", "must be enterprise or person",
@@ -70,7 +71,8 @@ Result<Application> Engine::Create(const NewApplication& input, const Actor& act
   auto item = catalogue_.Find(input.item_code);
   if (!item) {
     return Status::Error(Code::kUnknownItem, "item " + input.item_code + " is not in the catalogue",
-                         "事项清单中没有事项 " + input.item_code, {{"item_code", {input.item_code}}});
+                         "事项清单中没有事项 " + input.item_code,
+                         {{"item_code", {input.item_code}}});
   }
   const Workflow* workflow = WorkflowFor(item->reform_method);
   if (!workflow) {
@@ -116,13 +118,13 @@ Result<Application> Engine::Handle(std::int64_t id, const Event& event,
     if (!s.ok()) return s;
   }
   if (app.version != expected_version) {
-    return Status::Error(
-        Code::kConflict,
-        "application " + std::to_string(id) + " is at version " + std::to_string(app.version) +
-            ", not " + std::to_string(expected_version) + "; reload it and try again",
-        "办件 " + std::to_string(id) + " 已被更新（当前版本 " + std::to_string(app.version) +
-            "），请刷新后重试",
-        {{"current_version", {std::to_string(app.version)}}});
+    return Status::Error(Code::kConflict,
+                         "application " + std::to_string(id) + " is at version " +
+                             std::to_string(app.version) + ", not " +
+                             std::to_string(expected_version) + "; reload it and try again",
+                         "办件 " + std::to_string(id) + " 已被更新（当前版本 " +
+                             std::to_string(app.version) + "），请刷新后重试",
+                         {{"current_version", {std::to_string(app.version)}}});
   }
   auto item = catalogue_.Find(app.item_code, app.item_version);
   if (!item) return NotFound("item", "事项", app.item_code);

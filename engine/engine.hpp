@@ -1,6 +1,7 @@
 // The engine: every command takes one road. Load the application, rebuild its machine in its stored
-// state, process one event, and hand the new row, history and effects to the store as one ChangeSet.
-// Safe for concurrent calls; concurrent commands on one application resolve by the version check.
+// state, process one event, and hand the new row, history and effects to the store as one
+// ChangeSet. Safe for concurrent calls; concurrent commands on one application resolve by the
+// version check.
 #pragma once
 
 #include <functional>

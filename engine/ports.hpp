@@ -66,7 +66,8 @@ class Store {
 class Catalogue {
  public:
   virtual ~Catalogue() = default;
-  virtual std::shared_ptr<const ItemDefinition> Find(const std::string& code, int version = 0) const = 0;
+  virtual std::shared_ptr<const ItemDefinition> Find(const std::string& code,
+                                                     int version = 0) const = 0;
   virtual std::vector<std::shared_ptr<const ItemDefinition>> All() const = 0;
 };
 

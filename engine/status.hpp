@@ -35,7 +35,8 @@ class Status {
 
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status Error(Code code, std::string message, std::string message_zh, Details details = {}) {
+  static Status Error(Code code, std::string message, std::string message_zh,
+                      Details details = {}) {
     Status s;
     s.code_ = code;
     s.message_ = std::move(message);
@@ -67,7 +68,7 @@ Status Unavailable(const std::string& message);
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT
 
   bool ok() const { return status_.ok(); }

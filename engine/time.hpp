@@ -1,5 +1,5 @@
-// Instants (UTC, milliseconds since the Unix epoch) and civil dates in China Standard Time (UTC+8, no DST).
-// Pure functions; safe from any thread.
+// Instants (UTC, milliseconds since the Unix epoch) and civil dates in China Standard Time (UTC+8,
+// no DST). Pure functions; safe from any thread.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,9 @@ struct Date {
   int year = 1970;
   int month = 1;
   int day = 1;
-  bool operator==(const Date& o) const { return year == o.year && month == o.month && day == o.day; }
+  bool operator==(const Date& o) const {
+    return year == o.year && month == o.month && day == o.day;
+  }
   bool operator<(const Date& o) const { return DaysKey() < o.DaysKey(); }
   long DaysKey() const { return year * 10000L + month * 100 + day; }
 };
@@ -27,12 +29,12 @@ Date CivilFromDays(long days);
 int Weekday(const Date& d);  // 0 = Sunday .. 6 = Saturday
 Date AddDays(const Date& d, long n);
 
-Date LocalDate(Instant t);            // the CST date of an instant
+Date LocalDate(Instant t);             // the CST date of an instant
 Instant EndOfLocalDay(const Date& d);  // last millisecond of that CST day, as UTC
 
-std::string FormatDate(const Date& d);           // 2026-09-28
+std::string FormatDate(const Date& d);                // 2026-09-28
 std::optional<Date> ParseDate(const std::string& s);  // strict YYYY-MM-DD, a real date
-std::string FormatInstant(Instant t);            // 2026-09-28T15:59:59Z (ms dropped when zero)
+std::string FormatInstant(Instant t);                 // 2026-09-28T15:59:59Z (ms dropped when zero)
 std::optional<Instant> ParseInstant(const std::string& s);  // ...Z or with +hh:mm
 
 }  // namespace permitflow

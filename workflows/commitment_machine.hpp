@@ -53,8 +53,8 @@ std::vector<std::string> OutstandingDeferred(const Step& s);
 bool AddMaterials(Step& s, const std::vector<std::string>& ids);
 
 // ---- events ----
-#define PF_EVENT(Type, name) \
-  struct Type {              \
+#define PF_EVENT(Type, name)                   \
+  struct Type {                                \
     static constexpr const char* kName = name; \
   }
 PF_EVENT(IssueNotice, "issue_notice");
@@ -71,8 +71,8 @@ PF_EVENT(Withdraw, "withdraw");
 #undef PF_EVENT
 
 // ---- states ----
-#define PF_STATE(Type, name)                  \
-  struct Type : msmf::state<> {               \
+#define PF_STATE(Type, name)                   \
+  struct Type : msmf::state<> {                \
     static constexpr const char* kName = name; \
   }
 PF_STATE(Received, "received");
@@ -149,17 +149,21 @@ struct OrdinaryReview : TimedState<OrdinaryReview> {
 };
 
 // ---- actions and guards: (event, fsm, source, target) ----
-#define PF_ACTION(Type) \
-  struct Type {         \
-    template <class E, class Fsm, class S, class T> \
-    void operator()(const E&, Fsm& fsm, S&, T&) const { Do(*fsm.step); } \
-    static void Do(Step& s);                        \
+#define PF_ACTION(Type)                                 \
+  struct Type {                                         \
+    template <class E, class Fsm, class S, class T>     \
+    void operator()(const E&, Fsm& fsm, S&, T&) const { \
+      Do(*fsm.step);                                    \
+    }                                                   \
+    static void Do(Step& s);                            \
   }
-#define PF_GUARD(Type) \
-  struct Type {        \
-    template <class E, class Fsm, class S, class T> \
-    bool operator()(const E&, Fsm& fsm, S&, T&) const { return Test(*fsm.step); } \
-    static bool Test(const Step& s);                \
+#define PF_GUARD(Type)                                  \
+  struct Type {                                         \
+    template <class E, class Fsm, class S, class T>     \
+    bool operator()(const E&, Fsm& fsm, S&, T&) const { \
+      return Test(*fsm.step);                           \
+    }                                                   \
+    static bool Test(const Step& s);                    \
   }
 PF_ACTION(TakeCommitmentRoute);
 PF_ACTION(RecordIneligible);
@@ -184,30 +188,30 @@ using msmf::none;
 using msmf::Row;
 
 // The canonical table. Each row: source, event, target, action, guard.
-using Table = mpl::vector<
-    Row<Received, IssueNotice, AwaitingCommitment, TakeCommitmentRoute, Eligible>,
-    Row<Received, IssueNotice, OrdinaryReview, RecordIneligible, NotEligible>,
-    Row<Received, ChooseOrdinary, OrdinaryReview, none, none>,
-    Row<AwaitingCommitment, ChooseOrdinary, OrdinaryReview, none, none>,
-    Row<AwaitingCommitment, CommitEv, Committed, RecordCommitment, none>,
-    Row<Committed, Approve, Approved, IssuePermit, none>,
-    Row<Approved, none, MaterialsDue, none, NeedsMaterials>,
-    Row<Approved, none, UnderVerification, none, NeedsVerification>,
-    Row<MaterialsDue, SubmitMaterials, MaterialsReview, RecordMaterials, none>,
-    Row<MaterialsReview, AcceptMaterials, Approved, none, none>,
-    Row<MaterialsReview, RequestCorrection, CorrectionDue, none, none>,
-    Row<MaterialsReview, RejectMaterials, Revoked, CreditNoncompliant, none>,
-    Row<CorrectionDue, SubmitMaterials, MaterialsReview, RecordMaterials, none>,
-    Row<UnderVerification, Verify, Verified, none, ResultConfirmed>,
-    Row<UnderVerification, Verify, Revoked, CreditFalseCommitment, ResultFalse>,
-    Row<UnderVerification, Verify, RectificationDue, none, ResultRectify>,
-    Row<RectificationDue, Verify, Verified, none, ResultConfirmed>,
-    Row<RectificationDue, Verify, Revoked, CreditFalseCommitment, ResultFalse>,
-    Row<OrdinaryReview, Decide, Approved, IssuePermit, DecisionApprove>,
-    Row<OrdinaryReview, Decide, Rejected, none, DecisionReject>,
-    Row<Received, Withdraw, Withdrawn, none, none>,
-    Row<AwaitingCommitment, Withdraw, Withdrawn, none, none>,
-    Row<Committed, Withdraw, Withdrawn, none, none>>;
+using Table =
+    mpl::vector<Row<Received, IssueNotice, AwaitingCommitment, TakeCommitmentRoute, Eligible>,
+                Row<Received, IssueNotice, OrdinaryReview, RecordIneligible, NotEligible>,
+                Row<Received, ChooseOrdinary, OrdinaryReview, none, none>,
+                Row<AwaitingCommitment, ChooseOrdinary, OrdinaryReview, none, none>,
+                Row<AwaitingCommitment, CommitEv, Committed, RecordCommitment, none>,
+                Row<Committed, Approve, Approved, IssuePermit, none>,
+                Row<Approved, none, MaterialsDue, none, NeedsMaterials>,
+                Row<Approved, none, UnderVerification, none, NeedsVerification>,
+                Row<MaterialsDue, SubmitMaterials, MaterialsReview, RecordMaterials, none>,
+                Row<MaterialsReview, AcceptMaterials, Approved, none, none>,
+                Row<MaterialsReview, RequestCorrection, CorrectionDue, none, none>,
+                Row<MaterialsReview, RejectMaterials, Revoked, CreditNoncompliant, none>,
+                Row<CorrectionDue, SubmitMaterials, MaterialsReview, RecordMaterials, none>,
+                Row<UnderVerification, Verify, Verified, none, ResultConfirmed>,
+                Row<UnderVerification, Verify, Revoked, CreditFalseCommitment, ResultFalse>,
+                Row<UnderVerification, Verify, RectificationDue, none, ResultRectify>,
+                Row<RectificationDue, Verify, Verified, none, ResultConfirmed>,
+                Row<RectificationDue, Verify, Revoked, CreditFalseCommitment, ResultFalse>,
+                Row<OrdinaryReview, Decide, Approved, IssuePermit, DecisionApprove>,
+                Row<OrdinaryReview, Decide, Rejected, none, DecisionReject>,
+                Row<Received, Withdraw, Withdrawn, none, none>,
+                Row<AwaitingCommitment, Withdraw, Withdrawn, none, none>,
+                Row<Committed, Withdraw, Withdrawn, none, none>>;
 
 template <class TransitionTable>
 struct Front : msmf::state_machine_def<Front<TransitionTable>> {
@@ -220,8 +224,8 @@ struct Front : msmf::state_machine_def<Front<TransitionTable>> {
   void no_transition(const E&, Fsm&, int) {}
   template <class Fsm, class E>
   void exception_caught(const E&, Fsm& fsm, std::exception& e) {
-    fsm.step->error = Status::Error(Code::kInternal, std::string("workflow action failed: ") + e.what(),
-                                    "流程处理出错");
+    fsm.step->error = Status::Error(
+        Code::kInternal, std::string("workflow action failed: ") + e.what(), "流程处理出错");
   }
 };
 
@@ -343,14 +347,12 @@ class Runner {
     };
     const std::string from = NameOf(CurrentId(sm));
     auto it = kEvents.find(name);
-    const auto handled =
-        it == kEvents.end() ? boost::msm::back::HANDLED_FALSE : it->second(sm);
+    const auto handled = it == kEvents.end() ? boost::msm::back::HANDLED_FALSE : it->second(sm);
     if (!step.error.ok()) return step.error;
     if (handled != boost::msm::back::HANDLED_TRUE) {
-      return Status::Error(Code::kInvalidTransition,
-                           "state " + from + " does not accept event " + name,
-                           "当前状态 " + from + " 不能执行操作 " + name,
-                           {{"state", {from}}, {"event", {name}}});
+      return Status::Error(
+          Code::kInvalidTransition, "state " + from + " does not accept event " + name,
+          "当前状态 " + from + " 不能执行操作 " + name, {{"state", {from}}, {"event", {name}}});
     }
     HistoryEntry h;
     h.event = name;

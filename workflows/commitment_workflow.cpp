@@ -1,9 +1,8 @@
 // The only translation unit that instantiates the commitment machine.
-#include "workflows/commitment_machine.hpp"
-
 #include <functional>
 #include <set>
 
+#include "workflows/commitment_machine.hpp"
 #include "workflows/workflows.hpp"
 
 namespace permitflow {
@@ -87,9 +86,9 @@ void RecordCommitment::Do(Step& s) {
       missing.push_back(m.id);
   }
   if (!missing.empty()) {
-    s.error = Status::Error(Code::kIncomplete,
-                            "the commitment must come with every upfront material",
-                            "作出承诺时须一并提交全部要件材料", {{"missing", missing}});
+    s.error =
+        Status::Error(Code::kIncomplete, "the commitment must come with every upfront material",
+                      "作出承诺时须一并提交全部要件材料", {{"missing", missing}});
     return;
   }
   s.app.signer = s.data->signer;
@@ -151,7 +150,8 @@ Status ValidateData(const Event& e) {
   if (e.name == "commit" && d.signer.empty()) return Missing("data.signer");
   if (e.name == "submit_materials" && d.materials.empty()) return Missing("data.materials");
   if (e.name == "request_correction" && d.defects.empty()) return Missing("data.defects");
-  if (e.name == "verify") return OneOf("data.result", d.result, {"confirmed", "false_commitment", "rectify"});
+  if (e.name == "verify")
+    return OneOf("data.result", d.result, {"confirmed", "false_commitment", "rectify"});
   if (e.name == "decide") {
     Status s = OneOf("data.decision", d.decision, {"approve", "reject"});
     if (!s.ok()) return s;

@@ -1,4 +1,5 @@
-// The workflows of the reform methods, one Boost.MSM machine each, behind the engine's Workflow port.
+// The workflows of the reform methods, one Boost.MSM machine each, behind the engine's Workflow
+// port.
 #pragma once
 
 #include <memory>

@@ -15,7 +15,8 @@ std::string Pragma(const std::string& path, const std::string& pragma) {
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(db, ("PRAGMA " + pragma).c_str(), -1, &st, nullptr);
   std::string out;
-  if (sqlite3_step(st) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  if (sqlite3_step(st) == SQLITE_ROW)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
   sqlite3_finalize(st);
   sqlite3_close(db);
   return out;
@@ -78,7 +79,8 @@ TEST(SqlStore, AStaleVersionWritesNothing) {
   update.expected_version = app->version + 3;
   update.app = app.value();
   update.app.state = "withdrawn";
-  update.history.push_back(HistoryEntry{0, "withdraw", "received", "withdrawn", "t", 2000, "{}", ""});
+  update.history.push_back(
+      HistoryEntry{0, "withdraw", "received", "withdrawn", "t", 2000, "{}", ""});
   update.effects.push_back(ArmTimer{"x", 5000, false});
   update.effects.push_back(IssueNumber{IssueNumber::Kind::kNotice, 2026});
   auto r = store->Commit(update);

@@ -1,6 +1,4 @@
 // The API over real loopback HTTP with real tokens, against the real engine and SQLite store.
-#include "admin/api_server.hpp"
-
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -8,6 +6,7 @@
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
+#include "admin/api_server.hpp"
 #include "admin/json_mapping.hpp"
 #include "tests/support/harness.hpp"
 
@@ -19,7 +18,8 @@ struct Reply {
   Poco::JSON::Object::Ptr json;
   std::string text;
   std::string Code() const {
-    return json && json->has("error") ? json->getObject("error")->getValue<std::string>("code") : "";
+    return json && json->has("error") ? json->getObject("error")->getValue<std::string>("code")
+                                      : "";
   }
 };
 
@@ -28,9 +28,12 @@ class Api : public ::testing::Test {
   void SetUp() override {
     std::string principals = "[";
     const std::vector<std::array<std::string, 3>> people = {
-        {"admin", "admin", ""},          {"health-handler", "handler", "health"},
-        {"health-inspector", "inspector", "health"}, {"hrss-handler", "handler", "hrss"},
-        {"auditor", "auditor", ""},      {"health-supervisor", "supervisor", "health"}};
+        {"admin", "admin", ""},
+        {"health-handler", "handler", "health"},
+        {"health-inspector", "inspector", "health"},
+        {"hrss-handler", "handler", "hrss"},
+        {"auditor", "auditor", ""},
+        {"health-supervisor", "supervisor", "health"}};
     for (const auto& [name, role, dept] : people) {
       principals += std::string(principals.size() > 1 ? "," : "") + "{\"name\":\"" + name +
                     "\",\"role\":\"" + role + "\",\"department\":\"" + dept +
@@ -69,9 +72,10 @@ class Api : public ::testing::Test {
   }
 
   Reply CreateHygiene(const std::string& who = "health-handler") {
-    return Call("POST", "/api/v1/applications", who,
-                std::string(R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise",)") +
-                    R"("uscc":")" + kUscc + R"(","name":"平陆县示例宾馆"},"form":{"rooms":12}})");
+    return Call(
+        "POST", "/api/v1/applications", who,
+        std::string(R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise",)") +
+            R"("uscc":")" + kUscc + R"(","name":"平陆县示例宾馆"},"form":{"rooms":12}})");
   }
 
   Reply Event(long long id, const std::string& event, long long version,
@@ -178,10 +182,12 @@ TEST_F(Api, AnotherDepartmentsApplicationIsNotFound) {
   EXPECT_EQ(Call("GET", path, "hrss-handler").status, 404);
   EXPECT_EQ(Call("GET", path, "health-supervisor").status, 200);
   EXPECT_EQ(Event(id, "withdraw", 1, "{}", "hrss-handler").status, 404);
-  EXPECT_EQ(Call("GET", "/api/v1/applications", "hrss-handler").json->getArray("applications")->size(),
-            0u);
-  EXPECT_EQ(Call("GET", "/api/v1/applications", "health-handler").json->getArray("applications")->size(),
-            1u);
+  EXPECT_EQ(
+      Call("GET", "/api/v1/applications", "hrss-handler").json->getArray("applications")->size(),
+      0u);
+  EXPECT_EQ(
+      Call("GET", "/api/v1/applications", "health-handler").json->getArray("applications")->size(),
+      1u);
 }
 
 TEST_F(Api, BadInputGetsItsOwnCodeAndChangesNothing) {
@@ -207,12 +213,14 @@ TEST_F(Api, BadInputGetsItsOwnCodeAndChangesNothing) {
   EXPECT_EQ(r.Code(), "conflict");
   EXPECT_EQ(Event(9999, "issue_notice", 1).status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/applications/abc", "admin").status, 400);
-  r = Call("POST", "/api/v1/applications", "health-handler",
-           R"({"item_code":"no_such","applicant":{"kind":"enterprise","uscc":"91350100M000100Y43","name":"x"}})");
+  r = Call(
+      "POST", "/api/v1/applications", "health-handler",
+      R"({"item_code":"no_such","applicant":{"kind":"enterprise","uscc":"91350100M000100Y43","name":"x"}})");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.Code(), "unknown_item");
-  r = Call("POST", "/api/v1/applications", "health-handler",
-           R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise","uscc":"91350100M000100Y4X","name":"x"}})");
+  r = Call(
+      "POST", "/api/v1/applications", "health-handler",
+      R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise","uscc":"91350100M000100Y4X","name":"x"}})");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.Code(), "invalid_identifier");
   r = Call("POST", "/api/v1/applications", "health-handler",
@@ -248,8 +256,9 @@ TEST_F(Api, ListsWithKeysetPagination) {
   r = Call("GET", "/api/v1/applications?limit=10&after=" + std::to_string(after), "admin");
   EXPECT_EQ(r.json->getArray("applications")->size(), 3u);
   EXPECT_TRUE(r.json->isNull("next_after"));
-  r = Call("GET", "/api/v1/applications?state=received&item_code=public_place_hygiene&applicant=" +
-                      std::string(kUscc),
+  r = Call("GET",
+           "/api/v1/applications?state=received&item_code=public_place_hygiene&applicant=" +
+               std::string(kUscc),
            "admin");
   EXPECT_EQ(r.json->getArray("applications")->size(), 5u);
   EXPECT_EQ(Call("GET", "/api/v1/applications?limit=0", "admin").status, 400);

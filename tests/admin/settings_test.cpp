@@ -1,11 +1,10 @@
 #include "admin/settings.hpp"
 
-#include "admin/principals.hpp"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 
+#include "admin/principals.hpp"
 #include "tests/support/harness.hpp"
 
 namespace permitflow {

@@ -4,14 +4,13 @@
 //       SQL writes by hand with the sqlite3 C API at the same durability, as the ceiling;
 //   permitflow-bench lifecycle --http http://127.0.0.1:8080 --n 2000 [--clients 16]
 //       the same scenario through a running server over loopback.
-#include <sqlite3.h>
-
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <filesystem>
@@ -60,8 +59,8 @@ void Print(const char* label, const Figures& f) {
 
 // p50 of each of the six steps (the latencies are recorded in scenario order).
 void PrintPerStep(const Figures& f) {
-  static const char* kSteps[] = {"create", "issue_notice", "commit", "submit_materials",
-                                 "accept_materials", "verify"};
+  static const char* kSteps[] = {"create",           "issue_notice",     "commit",
+                                 "submit_materials", "accept_materials", "verify"};
   std::printf("  p50 per step:");
   for (size_t s = 0; s < 6; ++s) {
     std::vector<double> v;
@@ -98,11 +97,14 @@ Figures EngineRun(const std::string& db, int n) {
   };
   for (int i = 0; i < n; ++i) {
     Application app = step([&] {
-      return engine.Create({"public_place_hygiene", {"enterprise", kUscc, "基准测试有限公司"}, "{}"},
-                           actor, nullptr);
+      return engine.Create(
+          {"public_place_hygiene", {"enterprise", kUscc, "基准测试有限公司"}, "{}"}, actor,
+          nullptr);
     });
     auto fire = [&](const char* name, EventData data) {
-      app = step([&] { return engine.Handle(app.id, Event{name, data, "{}"}, app.version, actor, nullptr); });
+      app = step([&] {
+        return engine.Handle(app.id, Event{name, data, "{}"}, app.version, actor, nullptr);
+      });
     };
     fire("issue_notice", {});
     EventData commit;
@@ -125,14 +127,18 @@ Figures EngineRun(const std::string& db, int n) {
 }
 
 void Check(int rc, sqlite3* db, const char* what) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) Die(std::string(what) + ": " + sqlite3_errmsg(db));
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    Die(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
 // The ceiling: the same writes by hand, at the same durability (WAL, synchronous=FULL): per step a
 // transaction that updates the application row, inserts a history row and inserts or deletes a
 // deadline row.
 Figures RawRun(const std::string& path, int n) {
-  { auto migrated = SqlStore::Open("sqlite:" + path); if (!migrated.ok()) Die(migrated.status().message()); }
+  {
+    auto migrated = SqlStore::Open("sqlite:" + path);
+    if (!migrated.ok()) Die(migrated.status().message());
+  }
   sqlite3* db = nullptr;
   Check(sqlite3_open(path.c_str(), &db), db, "open");
   sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
@@ -144,21 +150,26 @@ Figures RawRun(const std::string& path, int n) {
   sqlite3_stmt* begin = prepare("BEGIN IMMEDIATE");
   sqlite3_stmt* commit = prepare("COMMIT");
   sqlite3_stmt* insert_app = prepare(
-      "INSERT INTO applications (item_code, item_version, reform_method, department, applicant_kind,"
+      "INSERT INTO applications (item_code, item_version, reform_method, department, "
+      "applicant_kind,"
       " applicant_id, applicant_name, form, state, version, route, materials, notice_number,"
-      " permit_number, signer, note, decided_at, created_at, updated_at) VALUES ('public_place_hygiene',"
-      " 1, 'commitment', 'health', 'enterprise', ?1, 'x', '{}', 'received', 1, '', '', '', '', '', '',"
+      " permit_number, signer, note, decided_at, created_at, updated_at) VALUES "
+      "('public_place_hygiene',"
+      " 1, 'commitment', 'health', 'enterprise', ?1, 'x', '{}', 'received', 1, '', '', '', '', '', "
+      "'',"
       " 0, ?2, ?2)");
   sqlite3_stmt* update = prepare(
       "UPDATE applications SET state = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND"
       " version = ?4");
   sqlite3_stmt* history = prepare(
-      "INSERT INTO history (application_id, seq, event, from_state, to_state, actor, at, payload, note)"
+      "INSERT INTO history (application_id, seq, event, from_state, to_state, actor, at, payload, "
+      "note)"
       " VALUES (?1, ?2, 'e', 'a', 'b', 'bench', ?3, '{}', '')");
   sqlite3_stmt* arm = prepare(
       "INSERT INTO timers (application_id, kind, due_at, state, attempts, lease_owner,"
       " lease_expires_at, provisional) VALUES (?1, 'k', ?2, 'armed', 0, '', 0, 0)");
-  sqlite3_stmt* cancel = prepare("DELETE FROM timers WHERE application_id = ?1 AND kind = 'k' AND state = 'armed'");
+  sqlite3_stmt* cancel =
+      prepare("DELETE FROM timers WHERE application_id = ?1 AND kind = 'k' AND state = 'armed'");
   auto run = [&](sqlite3_stmt* st) {
     Check(sqlite3_step(st), db, sqlite3_sql(st));
     sqlite3_reset(st);
@@ -176,8 +187,8 @@ Figures RawRun(const std::string& path, int n) {
         run(insert_app);
         id = sqlite3_last_insert_rowid(db);
       } else {
-        static const char* kStates[] = {"received", "awaiting_commitment", "materials_due",
-                                        "materials_review", "under_verification", "verified"};
+        static const char* kStates[] = {"received",         "awaiting_commitment", "materials_due",
+                                        "materials_review", "under_verification",  "verified"};
         sqlite3_bind_text(update, 1, kStates[s], -1, SQLITE_STATIC);
         sqlite3_bind_int64(update, 2, s);
         sqlite3_bind_int64(update, 3, id);
@@ -220,7 +231,8 @@ class Client {
     Poco::Net::HTTPResponse resp;
     std::string text;
     Poco::StreamCopier::copyToString(session_.receiveResponse(resp), text);
-    if (resp.getStatus() >= 300) Die(path + " answered " + std::to_string(resp.getStatus()) + ": " + text);
+    if (resp.getStatus() >= 300)
+      Die(path + " answered " + std::to_string(resp.getStatus()) + ": " + text);
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
   }
 
@@ -243,23 +255,30 @@ Figures HttpRun(const Args& args, int n) {
       Client client(uri);
       std::vector<double> mine;
       while (next.fetch_add(1) < n) {
-        auto timed = [&](const std::string& path, const std::string& token, const std::string& body) {
+        auto timed = [&](const std::string& path, const std::string& token,
+                         const std::string& body) {
           const double t0 = NowSeconds();
           auto r = client.Post(path, token, body);
           mine.push_back((NowSeconds() - t0) * 1000.0);
           return r;
         };
-        auto app = timed("/api/v1/applications", handler,
-                         std::string(R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise","uscc":")") +
-                             kUscc + R"(","name":"基准测试有限公司"}})");
-        const std::string events = "/api/v1/applications/" + std::to_string(app->getValue<long long>("id")) + "/events";
-        auto fire = [&](const std::string& event, const std::string& data, const std::string& token) {
+        auto app = timed(
+            "/api/v1/applications", handler,
+            std::string(
+                R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise","uscc":")") +
+                kUscc + R"(","name":"基准测试有限公司"}})");
+        const std::string events =
+            "/api/v1/applications/" + std::to_string(app->getValue<long long>("id")) + "/events";
+        auto fire = [&](const std::string& event, const std::string& data,
+                        const std::string& token) {
           app = timed(events, token,
                       R"({"event":")" + event + R"(","expected_version":)" +
-                          std::to_string(app->getValue<long long>("version")) + R"(,"data":)" + data + "}");
+                          std::to_string(app->getValue<long long>("version")) + R"(,"data":)" +
+                          data + "}");
         };
         fire("issue_notice", "{}", handler);
-        fire("commit", R"({"signer":"张三","materials":["application_form","floor_plan"]})", handler);
+        fire("commit", R"({"signer":"张三","materials":["application_form","floor_plan"]})",
+             handler);
         fire("submit_materials", R"({"materials":["hygiene_report"]})", handler);
         fire("accept_materials", "{}", handler);
         fire("verify", R"({"result":"confirmed"})", inspector);
@@ -284,12 +303,15 @@ int Lifecycle(const Args& args) {
     return 0;
   }
   namespace fs = std::filesystem;
-  const std::string dir = Arg(args, "--dir", (fs::temp_directory_path() / "permitflow-bench").string());
+  const std::string dir =
+      Arg(args, "--dir", (fs::temp_directory_path() / "permitflow-bench").string());
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string engine_db = dir + "/engine.db", raw_db = dir + "/raw.db";
-  std::printf("lifecycle in process: %d applications x 6 steps (create, issue_notice, commit with "
-              "approval, submit_materials, accept_materials, verify), WAL, synchronous=FULL\n", n);
+  std::printf(
+      "lifecycle in process: %d applications x 6 steps (create, issue_notice, commit with "
+      "approval, submit_materials, accept_materials, verify), WAL, synchronous=FULL\n",
+      n);
   const std::string only = Arg(args, "--only", "");  // engine | raw: one side, for profiling
   const Figures engine = only == "raw" ? Figures{1, 0, {}} : EngineRun(engine_db, n);
   const long engine_rss = PeakRssKb();
@@ -298,7 +320,8 @@ int Lifecycle(const Args& args) {
   PrintPerStep(engine);
   Print("raw sqlite3 C API ceiling", raw);
   PrintPerStep(raw);
-  std::printf("ratio engine/raw: %.2f\n", (engine.steps / engine.seconds) / (raw.steps / raw.seconds));
+  std::printf("ratio engine/raw: %.2f\n",
+              (engine.steps / engine.seconds) / (raw.steps / raw.seconds));
   std::printf("database size: %ld KiB (+ WAL %ld KiB); peak RSS %ld KiB\n", FileSizeKb(engine_db),
               FileSizeKb(engine_db + "-wal"), engine_rss);
   fs::remove_all(dir);

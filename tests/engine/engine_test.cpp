@@ -67,11 +67,10 @@ class Lifecycle : public ::testing::Test {
   }
   Application ToApproved(const char* item) {
     auto app = Ok(h.Create(item), "issue_notice");
-    return Ok(app, "commit", Commit({"application_form", item == std::string(kHygiene)
-                                                             ? "floor_plan"
-                                                             : item == std::string(kHr)
-                                                                   ? "staff_qualifications"
-                                                                   : "capital_proof"}));
+    return Ok(app, "commit",
+              Commit({"application_form", item == std::string(kHygiene) ? "floor_plan"
+                                          : item == std::string(kHr)    ? "staff_qualifications"
+                                                                        : "capital_proof"}));
   }
   Harness h;
 };
@@ -318,8 +317,8 @@ TEST_F(Lifecycle, TwoHandlersOnOneApplicationExactlyOneWins) {
     auto app = Ok(h.Create(kHygiene), "issue_notice");
     std::atomic<int> wins{0}, conflicts{0};
     auto attempt = [&](const std::string& event) {
-      auto r = h.Fire(app, event, event == "commit" ? Commit({"application_form", "floor_plan"})
-                                                    : EventData{});
+      auto r = h.Fire(app, event,
+                      event == "commit" ? Commit({"application_form", "floor_plan"}) : EventData{});
       if (r.ok())
         ++wins;
       else if (r.status().code() == Code::kConflict)
@@ -354,7 +353,8 @@ TEST_F(Lifecycle, SurvivesARestartInTheMiddle) {
   for (const auto& row : d.history) events.push_back(row.event);
   EXPECT_EQ(events, (std::vector<std::string>{"create", "issue_notice", "commit", "approve",
                                               "submit_materials", "accept_materials", "verify"}));
-  for (size_t i = 0; i < d.history.size(); ++i) EXPECT_EQ(d.history[i].seq, static_cast<int>(i) + 1);
+  for (size_t i = 0; i < d.history.size(); ++i)
+    EXPECT_EQ(d.history[i].seq, static_cast<int>(i) + 1);
 }
 
 }  // namespace

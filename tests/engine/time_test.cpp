@@ -6,7 +6,8 @@ namespace permitflow {
 namespace {
 
 TEST(Time, FormatsAndParsesInstantsRoundTrip) {
-  for (const char* s : {"2026-09-28T15:59:59Z", "1999-12-31T23:00:00.250Z", "2024-02-29T00:00:00Z"}) {
+  for (const char* s :
+       {"2026-09-28T15:59:59Z", "1999-12-31T23:00:00.250Z", "2024-02-29T00:00:00Z"}) {
     auto t = ParseInstant(s);
     ASSERT_TRUE(t) << s;
     EXPECT_EQ(FormatInstant(*t), s);

@@ -18,7 +18,7 @@ namespace permitflow {
 
 std::string TempFolder(const std::string& prefix);
 std::string SourcePath(const std::string& relative);  // a path inside the repository
-Instant At(const std::string& iso);                    // ParseInstant or abort
+Instant At(const std::string& iso);                   // ParseInstant or abort
 
 inline constexpr const char* kUscc = "91350100M000100Y43";  // the example of GB 32100-2015
 

@@ -14,52 +14,68 @@ namespace {
 
 // The canonical rows in reverse order: MSM numbers states by their first appearance in the table,
 // so this machine gives most states other ids than the canonical one.
-using Reordered = mpl::vector<
-    Row<Committed, Withdraw, Withdrawn, none, none>,
-    Row<AwaitingCommitment, Withdraw, Withdrawn, none, none>,
-    Row<Received, Withdraw, Withdrawn, none, none>,
-    Row<OrdinaryReview, Decide, Rejected, none, DecisionReject>,
-    Row<OrdinaryReview, Decide, Approved, IssuePermit, DecisionApprove>,
-    Row<RectificationDue, Verify, Revoked, CreditFalseCommitment, ResultFalse>,
-    Row<RectificationDue, Verify, Verified, none, ResultConfirmed>,
-    Row<UnderVerification, Verify, RectificationDue, none, ResultRectify>,
-    Row<UnderVerification, Verify, Revoked, CreditFalseCommitment, ResultFalse>,
-    Row<UnderVerification, Verify, Verified, none, ResultConfirmed>,
-    Row<CorrectionDue, SubmitMaterials, MaterialsReview, RecordMaterials, none>,
-    Row<MaterialsReview, RejectMaterials, Revoked, CreditNoncompliant, none>,
-    Row<MaterialsReview, RequestCorrection, CorrectionDue, none, none>,
-    Row<MaterialsReview, AcceptMaterials, Approved, none, none>,
-    Row<MaterialsDue, SubmitMaterials, MaterialsReview, RecordMaterials, none>,
-    Row<Approved, none, UnderVerification, none, NeedsVerification>,
-    Row<Approved, none, MaterialsDue, none, NeedsMaterials>,
-    Row<Committed, Approve, Approved, IssuePermit, none>,
-    Row<AwaitingCommitment, CommitEv, Committed, RecordCommitment, none>,
-    Row<AwaitingCommitment, ChooseOrdinary, OrdinaryReview, none, none>,
-    Row<Received, ChooseOrdinary, OrdinaryReview, none, none>,
-    Row<Received, IssueNotice, OrdinaryReview, RecordIneligible, NotEligible>,
-    Row<Received, IssueNotice, AwaitingCommitment, TakeCommitmentRoute, Eligible>>;
+using Reordered =
+    mpl::vector<Row<Committed, Withdraw, Withdrawn, none, none>,
+                Row<AwaitingCommitment, Withdraw, Withdrawn, none, none>,
+                Row<Received, Withdraw, Withdrawn, none, none>,
+                Row<OrdinaryReview, Decide, Rejected, none, DecisionReject>,
+                Row<OrdinaryReview, Decide, Approved, IssuePermit, DecisionApprove>,
+                Row<RectificationDue, Verify, Revoked, CreditFalseCommitment, ResultFalse>,
+                Row<RectificationDue, Verify, Verified, none, ResultConfirmed>,
+                Row<UnderVerification, Verify, RectificationDue, none, ResultRectify>,
+                Row<UnderVerification, Verify, Revoked, CreditFalseCommitment, ResultFalse>,
+                Row<UnderVerification, Verify, Verified, none, ResultConfirmed>,
+                Row<CorrectionDue, SubmitMaterials, MaterialsReview, RecordMaterials, none>,
+                Row<MaterialsReview, RejectMaterials, Revoked, CreditNoncompliant, none>,
+                Row<MaterialsReview, RequestCorrection, CorrectionDue, none, none>,
+                Row<MaterialsReview, AcceptMaterials, Approved, none, none>,
+                Row<MaterialsDue, SubmitMaterials, MaterialsReview, RecordMaterials, none>,
+                Row<Approved, none, UnderVerification, none, NeedsVerification>,
+                Row<Approved, none, MaterialsDue, none, NeedsMaterials>,
+                Row<Committed, Approve, Approved, IssuePermit, none>,
+                Row<AwaitingCommitment, CommitEv, Committed, RecordCommitment, none>,
+                Row<AwaitingCommitment, ChooseOrdinary, OrdinaryReview, none, none>,
+                Row<Received, ChooseOrdinary, OrdinaryReview, none, none>,
+                Row<Received, IssueNotice, OrdinaryReview, RecordIneligible, NotEligible>,
+                Row<Received, IssueNotice, AwaitingCommitment, TakeCommitmentRoute, Eligible>>;
 
-const std::vector<std::string> kStates = {
-    "received",          "awaiting_commitment", "committed",       "approved",
-    "materials_due",     "materials_review",    "correction_due",  "under_verification",
-    "rectification_due", "verified",            "revoked",         "ordinary_review",
-    "rejected",          "withdrawn"};
+const std::vector<std::string> kStates = {"received",          "awaiting_commitment",
+                                          "committed",         "approved",
+                                          "materials_due",     "materials_review",
+                                          "correction_due",    "under_verification",
+                                          "rectification_due", "verified",
+                                          "revoked",           "ordinary_review",
+                                          "rejected",          "withdrawn"};
 
-const std::vector<std::string> kEvents = {
-    "issue_notice",     "choose_ordinary_procedure", "commit",   "approve",
-    "submit_materials", "accept_materials",          "request_correction",
-    "reject_materials", "verify",                    "decide",   "withdraw"};
+const std::vector<std::string> kEvents = {"issue_notice",
+                                          "choose_ordinary_procedure",
+                                          "commit",
+                                          "approve",
+                                          "submit_materials",
+                                          "accept_materials",
+                                          "request_correction",
+                                          "reject_materials",
+                                          "verify",
+                                          "decide",
+                                          "withdraw"};
 
 // (state, event) pairs the table accepts, with data that satisfies the guards.
 const std::set<std::pair<std::string, std::string>> kAccepted = {
-    {"received", "issue_notice"},          {"received", "choose_ordinary_procedure"},
+    {"received", "issue_notice"},
+    {"received", "choose_ordinary_procedure"},
     {"awaiting_commitment", "choose_ordinary_procedure"},
-    {"awaiting_commitment", "commit"},     {"committed", "approve"},
-    {"materials_due", "submit_materials"}, {"materials_review", "accept_materials"},
-    {"materials_review", "request_correction"}, {"materials_review", "reject_materials"},
-    {"correction_due", "submit_materials"}, {"under_verification", "verify"},
-    {"rectification_due", "verify"},       {"ordinary_review", "decide"},
-    {"received", "withdraw"},              {"awaiting_commitment", "withdraw"},
+    {"awaiting_commitment", "commit"},
+    {"committed", "approve"},
+    {"materials_due", "submit_materials"},
+    {"materials_review", "accept_materials"},
+    {"materials_review", "request_correction"},
+    {"materials_review", "reject_materials"},
+    {"correction_due", "submit_materials"},
+    {"under_verification", "verify"},
+    {"rectification_due", "verify"},
+    {"ordinary_review", "decide"},
+    {"received", "withdraw"},
+    {"awaiting_commitment", "withdraw"},
     {"committed", "withdraw"}};
 
 class Machine : public ::testing::Test {
@@ -92,7 +108,8 @@ class Machine : public ::testing::Test {
   }
   template <class Table>
   Result<StepResult> Run(const Runner<Table>& r, const std::string& state, const std::string& ev) {
-    StepContext ctx{*item, calendar, At("2026-03-04T02:00:00Z"), Actor{"t", "handler", "health"}, ""};
+    StepContext ctx{*item, calendar, At("2026-03-04T02:00:00Z"), Actor{"t", "handler", "health"},
+                    ""};
     return r.Run(InState(state), E(ev), ctx);
   }
 
@@ -180,7 +197,9 @@ TEST_F(Machine, IneligibleApplicantsTakeTheOrdinaryRouteWithTheReason) {
 
 TEST_F(Machine, PartlySubmittedDeferredMaterialsReturnToMaterialsDue) {
   ItemDefinition two = *item;
-  two.materials.push_back({"staff_health", "从业人员健康证明", MaterialSpec::When::kDeferred,
+  two.materials.push_back({"staff_health",
+                           "从业人员健康证明",
+                           MaterialSpec::When::kDeferred,
                            {10, Duration::Unit::kWorkingDays}});
   StepContext ctx{two, calendar, At("2026-03-04T02:00:00Z"), Actor{"t", "handler", "health"}, ""};
   auto app = InState("materials_review");
