@@ -44,6 +44,23 @@ const std::vector<Migration>& Migrations() {
            " kind TEXT NOT NULL, department TEXT NOT NULL, year INTEGER NOT NULL,"
            " last INTEGER NOT NULL, PRIMARY KEY (kind, department, year))",
        }},
+      {2,
+       "timers fire, retry and become incidents; escalations; credit repairs",
+       {
+           "ALTER TABLE timers ADD COLUMN not_before BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE timers ADD COLUMN fired_at BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE timers ADD COLUMN last_error TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE timers ADD COLUMN basis_at BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE timers ADD COLUMN duration_value INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE timers ADD COLUMN duration_unit TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX timers_retry ON timers (state, not_before)",
+           "ALTER TABLE credit_records ADD COLUMN repair_reason TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE credit_records ADD COLUMN repaired_by TEXT NOT NULL DEFAULT ''",
+           "CREATE TABLE escalations ("
+           " id INTEGER PRIMARY KEY, application_id BIGINT NOT NULL, kind TEXT NOT NULL,"
+           " department TEXT NOT NULL, state TEXT NOT NULL, at BIGINT NOT NULL, note TEXT NOT NULL)",
+           "CREATE INDEX escalations_by_department ON escalations (department, id)",
+       }},
   };
   return kMigrations;
 }

@@ -146,6 +146,63 @@ std::string FormatPermitNumber(int year, long long n) {
   return "〔" + std::to_string(year) + "〕许字第 " + std::to_string(n) + " 号";
 }
 
+constexpr const char* kTimerColumns =
+    "id, application_id, kind, due_at, provisional, state, attempts, not_before, fired_at,"
+    " last_error, basis_at, duration_value, duration_unit";
+
+// Runs a SELECT of timer columns with the given tail and binds.
+template <typename BindUses>
+std::vector<TimerRow> SelectTimers(soci::session& sql, const std::string& tail,
+                                   BindUses bind_uses) {
+  TimerRow t;
+  long long id = 0, app = 0, due = 0, not_before = 0, fired = 0, basis = 0;
+  int provisional = 0;
+  std::string unit;
+  soci::statement st(sql);
+  st.alloc();
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(app));
+  st.exchange(soci::into(t.kind));
+  st.exchange(soci::into(due));
+  st.exchange(soci::into(provisional));
+  st.exchange(soci::into(t.state));
+  st.exchange(soci::into(t.attempts));
+  st.exchange(soci::into(not_before));
+  st.exchange(soci::into(fired));
+  st.exchange(soci::into(t.last_error));
+  st.exchange(soci::into(basis));
+  st.exchange(soci::into(t.duration.value));
+  st.exchange(soci::into(unit));
+  bind_uses(st);
+  st.prepare(std::string("SELECT ") + kTimerColumns + " FROM timers " + tail);
+  st.define_and_bind();
+  std::vector<TimerRow> out;
+  if (st.execute(true)) {
+    do {
+      t.id = id;
+      t.application_id = app;
+      t.due_at = due;
+      t.provisional = provisional != 0;
+      t.not_before = not_before;
+      t.fired_at = fired;
+      t.basis_at = basis;
+      t.duration.unit = unit == "days" ? Duration::Unit::kDays : Duration::Unit::kWorkingDays;
+      out.push_back(t);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+// Runs a statement and reports how many rows it changed.
+template <typename... Uses>
+long long Execute(soci::session& sql, const std::string& text, Uses&&... uses) {
+  soci::details::prepare_temp_type prep = (sql.prepare << text);
+  (prep, ..., std::forward<Uses>(uses));
+  soci::statement st(prep);
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
 }  // namespace
 
 // Prepared once and bound to the members below by reference: a command sets the members and
@@ -159,6 +216,7 @@ struct SqlStore::Hot {
         history(sql),
         arm(sql),
         cancel(sql),
+        complete(sql),
         counter(sql),
         flags(sql),
         credit(sql),
@@ -240,17 +298,31 @@ struct SqlStore::Hot {
     arm.exchange(soci::use(kind));
     arm.exchange(soci::use(due));
     arm.exchange(soci::use(provisional));
+    arm.exchange(soci::use(basis_at));
+    arm.exchange(soci::use(duration_value));
+    arm.exchange(soci::use(duration_unit));
     arm.prepare(
         "INSERT INTO timers (application_id, kind, due_at, state, attempts, lease_owner,"
-        " lease_expires_at, provisional) VALUES (:id, :kind, :due, 'armed', 0, '', 0, :p)");
+        " lease_expires_at, provisional, basis_at, duration_value, duration_unit)"
+        " VALUES (:id, :kind, :due, 'armed', 0, '', 0, :p, :basis, :dv, :du)");
     arm.define_and_bind();
 
     cancel.alloc();
     cancel.exchange(soci::use(id));
     cancel.exchange(soci::use(kind));
     cancel.prepare(
-        "DELETE FROM timers WHERE application_id = :id AND kind = :kind AND state = 'armed'");
+        "DELETE FROM timers WHERE application_id = :id AND kind = :kind"
+        " AND state IN ('armed', 'retry')");
     cancel.define_and_bind();
+
+    complete.alloc();
+    complete.exchange(soci::use(kind));
+    complete.exchange(soci::use(at));
+    complete.exchange(soci::use(timer_id));
+    complete.prepare(
+        "UPDATE timers SET state = :outcome, fired_at = :at, lease_owner = '', lease_expires_at = 0"
+        " WHERE id = :id AND state IN ('armed', 'retry')");
+    complete.define_and_bind();
 
     // Gap-free document numbers: the counter moves in the command's transaction.
     counter.alloc();
@@ -297,13 +369,14 @@ struct SqlStore::Hot {
   AppRow row;
   HistoryEntry entry;
   long long id = 0, expected = 0, at = 0, due = 0;
-  int provisional = 0, counter_year = 0;
-  long long counter_last = 0, credit_id = 0, credit_app = 0, credit_at = 0;
-  std::string kind, subject_id;
+  int provisional = 0, counter_year = 0, duration_value = 0;
+  long long counter_last = 0, credit_id = 0, credit_app = 0, credit_at = 0, basis_at = 0,
+            timer_id = 0;
+  std::string kind, subject_id, duration_unit;
   ListFlag flag;
   CreditRecord record;
-  soci::statement load, insert, subject, update, history, arm, cancel, counter, flags, credit,
-      begin, commit;
+  soci::statement load, insert, subject, update, history, arm, cancel, complete, counter, flags,
+      credit, begin, commit;
 };
 
 SqlStore::SqlStore(std::unique_ptr<soci::session> sql) : sql_(std::move(sql)) {}
@@ -403,6 +476,22 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
   Hot& hot = *hot_;
   Application app = changes.app;
 
+  // The timer that caused this command must still be armed: otherwise it fired or was cancelled
+  // already, and the whole command is dropped.
+  for (const auto& effect : changes.effects) {
+    if (const auto* done = std::get_if<CompleteTimer>(&effect)) {
+      hot.kind = done->outcome;
+      hot.at = app.updated_at;
+      hot.timer_id = done->timer_id;
+      hot.complete.execute(true);
+      if (hot.complete.get_affected_rows() != 1) {
+        return Status::Error(Code::kNotFound,
+                             "timer " + std::to_string(done->timer_id) + " is no longer armed",
+                             "计时器已不在等待状态", {{"timer_id", {std::to_string(done->timer_id)}}});
+      }
+    }
+  }
+
   // Document numbers first: the row written below carries them. Gap-free, because the counter
   // moves in this transaction and rolls back with it.
   for (const auto& effect : changes.effects) {
@@ -429,7 +518,7 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
     }
     app.id = id;
     hot.subject.execute(true);
-  } else {
+  } else if (changes.update_app) {
     hot.row = AppRow::From(app);
     hot.id = app.id;
     hot.expected = changes.expected_version;
@@ -455,6 +544,9 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
       hot.kind = arm->kind;
       hot.due = arm->due_at;
       hot.provisional = arm->provisional ? 1 : 0;
+      hot.basis_at = arm->basis_at;
+      hot.duration_value = arm->duration.value;
+      hot.duration_unit = UnitName(arm->duration.unit);
       hot.arm.execute(true);
     } else if (const auto* cancel = std::get_if<CancelTimer>(&effect)) {
       hot.kind = cancel->kind;
@@ -496,20 +588,10 @@ Result<ApplicationDetail> SqlStore::Detail(std::int64_t id) {
         d.history.push_back(h);
       } while (hist.fetch());
     }
-    TimerRow t;
-    long long due = 0;
-    int provisional = 0;
-    soci::statement timers =
-        (sql_->prepare << "SELECT kind, due_at, provisional FROM timers"
-                          " WHERE application_id = :id AND state = 'armed' ORDER BY due_at",
-         soci::into(t.kind), soci::into(due), soci::into(provisional), soci::use(key));
-    if (timers.execute(true)) {
-      do {
-        t.due_at = due;
-        t.provisional = provisional != 0;
-        d.deadlines.push_back(t);
-      } while (timers.fetch());
-    }
+    d.deadlines = SelectTimers(*sql_,
+                               "WHERE application_id = :id AND state IN ('armed', 'retry')"
+                               " ORDER BY due_at",
+                               [&](soci::statement& st) { st.exchange(soci::use(key)); });
     return d;
   } catch (const soci::soci_error& e) {
     return FromSoci(e);
@@ -556,10 +638,11 @@ Result<SubjectView> SqlStore::Subject(const std::string& subject_id) {
     long long id = 0, app = 0, at = 0, repaired = 0;
     soci::statement credit =
         (sql_->prepare << "SELECT id, application_id, item_code, kind, legal_basis, scope, at,"
-                          " repaired_at FROM credit_records WHERE subject_id = :s ORDER BY id",
+                          " repaired_at, repair_reason FROM credit_records WHERE subject_id = :s"
+                          " ORDER BY id",
          soci::into(id), soci::into(app), soci::into(c.item_code), soci::into(c.kind),
          soci::into(c.legal_basis), soci::into(c.scope), soci::into(at), soci::into(repaired),
-         soci::use(subject_id));
+         soci::into(c.repair_reason), soci::use(subject_id));
     if (credit.execute(true)) {
       do {
         c.id = id;
@@ -594,6 +677,204 @@ Status SqlStore::PutFlags(const std::string& subject_id, const std::vector<ListF
     }
     tr.commit();
     return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<CreditRecord>> SqlStore::RepairCredit(const std::string& subject_id,
+                                                         const std::vector<std::int64_t>& ids,
+                                                         const std::string& reason,
+                                                         const std::string& actor, Instant at) {
+  std::vector<std::int64_t> repaired;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    try {
+      soci::transaction tr(*sql_);
+      std::vector<std::int64_t> candidates = ids;
+      if (candidates.empty()) {
+        long long id = 0;
+        soci::statement st = (sql_->prepare << "SELECT id FROM credit_records WHERE subject_id = :s"
+                                               " AND repaired_at = 0 ORDER BY id",
+                              soci::into(id), soci::use(subject_id));
+        if (st.execute(true)) {
+          do candidates.push_back(id);
+          while (st.fetch());
+        }
+      }
+      long long when = at;
+      for (const std::int64_t candidate : candidates) {
+        long long id = candidate;
+        if (Execute(*sql_,
+                    "UPDATE credit_records SET repaired_at = :at, repair_reason = :r,"
+                    " repaired_by = :a WHERE id = :id AND subject_id = :s AND repaired_at = 0",
+                    soci::use(when), soci::use(reason), soci::use(actor), soci::use(id),
+                    soci::use(subject_id)) != 1) {
+          return Status::Error(Code::kNotFound,
+                               "credit record " + std::to_string(id) + " of " + subject_id +
+                                   " is not an unrepaired record",
+                               "信用记录 " + std::to_string(id) + " 不存在或已修复",
+                               {{"credit_record_id", {std::to_string(id)}}});
+        }
+        repaired.push_back(id);
+      }
+      tr.commit();
+    } catch (const soci::soci_error& e) {
+      return FromSoci(e);
+    }
+  }
+  auto subject = Subject(subject_id);
+  if (!subject.ok()) return subject.status();
+  std::vector<CreditRecord> out;
+  for (const auto& c : subject->credit_records)
+    if (std::find(repaired.begin(), repaired.end(), c.id) != repaired.end()) out.push_back(c);
+  return out;
+}
+
+Result<std::vector<TimerRow>> SqlStore::ClaimDueTimers(Instant now, const std::string& owner,
+                                                       Instant lease_until, int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  long long at = now, until = lease_until;
+  try {
+    soci::transaction tr(*sql_);
+    // Due armed timers by due instant (index timers_due), then retries whose wait is over.
+    Execute(*sql_,
+            "UPDATE timers SET lease_owner = :o, lease_expires_at = :u WHERE id IN ("
+            " SELECT id FROM timers WHERE state = 'armed' AND due_at <= :now"
+            " AND (lease_owner = '' OR lease_expires_at < :now2) ORDER BY due_at, id LIMIT :n)",
+            soci::use(owner), soci::use(until), soci::use(at), soci::use(at), soci::use(limit));
+    Execute(*sql_,
+            "UPDATE timers SET lease_owner = :o, lease_expires_at = :u WHERE id IN ("
+            " SELECT id FROM timers WHERE state = 'retry' AND not_before <= :now"
+            " AND (lease_owner = '' OR lease_expires_at < :now2) ORDER BY not_before, id LIMIT :n)",
+            soci::use(owner), soci::use(until), soci::use(at), soci::use(at), soci::use(limit));
+    auto claimed = SelectTimers(*sql_,
+                                "WHERE state IN ('armed', 'retry') AND lease_owner = :o"
+                                " AND lease_expires_at = :u ORDER BY due_at, id",
+                                [&](soci::statement& st) {
+                                  st.exchange(soci::use(owner));
+                                  st.exchange(soci::use(until));
+                                });
+    tr.commit();
+    return claimed;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::optional<Instant>> SqlStore::NextTimerDue() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    long long armed = 0, retry = 0;
+    soci::indicator armed_ind, retry_ind;
+    *sql_ << "SELECT MIN(due_at) FROM timers WHERE state = 'armed'", soci::into(armed, armed_ind);
+    *sql_ << "SELECT MIN(not_before) FROM timers WHERE state = 'retry'",
+        soci::into(retry, retry_ind);
+    std::optional<Instant> next;
+    if (armed_ind == soci::i_ok) next = armed;
+    if (retry_ind == soci::i_ok && (!next || retry < *next)) next = retry;
+    return next;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::RecordTimerFailure(std::int64_t timer_id, const std::string& error,
+                                    Instant not_before, bool incident) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    long long id = timer_id, nb = not_before;
+    const std::string state = incident ? "incident" : "retry";
+    Execute(*sql_,
+            "UPDATE timers SET state = :s, attempts = attempts + 1, not_before = :nb,"
+            " last_error = :e, lease_owner = '', lease_expires_at = 0"
+            " WHERE id = :id AND state IN ('armed', 'retry')",
+            soci::use(state), soci::use(nb), soci::use(error), soci::use(id));
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<TimerRow>> SqlStore::ListTimers(const std::string& state, int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    return SelectTimers(*sql_, "WHERE state = :s ORDER BY due_at, id LIMIT :n",
+                        [&](soci::statement& st) {
+                          st.exchange(soci::use(state));
+                          st.exchange(soci::use(limit));
+                        });
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<TimerRow>> SqlStore::ListProvisionalTimers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    return SelectTimers(*sql_,
+                        "WHERE provisional = 1 AND state IN ('armed', 'retry') ORDER BY due_at, id",
+                        [](soci::statement&) {});
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::RescheduleTimer(const TimerRow& timer, const HistoryEntry& entry) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    long long id = timer.id, due = timer.due_at;
+    int provisional = timer.provisional ? 1 : 0;
+    if (Execute(*sql_,
+                "UPDATE timers SET due_at = :due, provisional = :p"
+                " WHERE id = :id AND state IN ('armed', 'retry')",
+                soci::use(due), soci::use(provisional), soci::use(id)) == 1) {
+      hot_->id = timer.application_id;
+      hot_->entry = entry;
+      hot_->at = entry.at;
+      hot_->history.execute(true);
+    }
+    tr.commit();
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<Escalation>> SqlStore::ListEscalations(const std::string& department,
+                                                          std::int64_t after, int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Escalation e;
+    long long id = 0, app = 0, at = 0, from = after;
+    std::string tail = "WHERE id > :after";
+    if (!department.empty()) tail += " AND department = :d";
+    soci::statement st(*sql_);
+    st.alloc();
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(app));
+    st.exchange(soci::into(e.kind));
+    st.exchange(soci::into(e.department));
+    st.exchange(soci::into(e.state));
+    st.exchange(soci::into(at));
+    st.exchange(soci::into(e.note));
+    st.exchange(soci::use(from));
+    if (!department.empty()) st.exchange(soci::use(department));
+    st.exchange(soci::use(limit));
+    st.prepare("SELECT id, application_id, kind, department, state, at, note FROM escalations " +
+               tail + " ORDER BY id LIMIT :n");
+    st.define_and_bind();
+    std::vector<Escalation> out;
+    if (st.execute(true)) {
+      do {
+        e.id = id;
+        e.application_id = app;
+        e.at = at;
+        out.push_back(e);
+      } while (st.fetch());
+    }
+    return out;
   } catch (const soci::soci_error& e) {
     return FromSoci(e);
   }

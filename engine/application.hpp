@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/calendar.hpp"
 #include "engine/time.hpp"
 
 namespace permitflow {
@@ -57,9 +58,28 @@ struct HistoryEntry {
 };
 
 struct TimerRow {
+  std::int64_t id = 0;
+  std::int64_t application_id = 0;
   std::string kind;
   Instant due_at = 0;
   bool provisional = false;
+  std::string state;  // armed | retry | fired | noop | incident
+  int attempts = 0;
+  Instant not_before = 0;  // for retry: the next attempt
+  Instant fired_at = 0;
+  std::string last_error;
+  Instant basis_at = 0;
+  Duration duration;
+};
+
+struct Escalation {
+  std::int64_t id = 0;
+  std::int64_t application_id = 0;
+  std::string kind;
+  std::string department;
+  std::string state;  // the application's state when it was raised
+  Instant at = 0;
+  std::string note;
 };
 
 struct CreditRecord {
@@ -73,6 +93,7 @@ struct CreditRecord {
       scope;  // item: barred from the commitment method for this item; method: for every item
   Instant at = 0;
   bool repaired = false;
+  std::string repair_reason;
 };
 
 // A flag reported by the market-regulation system (经营异常名录, 严重违法失信名单).
@@ -94,6 +115,8 @@ struct ArmTimer {
   std::string kind;
   Instant due_at = 0;
   bool provisional = false;
+  Instant basis_at = 0;  // what the duration counts from; kept to recompute a provisional deadline
+  Duration duration;
 };
 struct CancelTimer {
   std::string kind;
@@ -108,11 +131,24 @@ struct WriteCredit {
   std::string legal_basis;
   bool bars_whole_method = false;  // false: barred from the commitment method for this item only
 };
-using Effect = std::variant<ArmTimer, CancelTimer, IssueNumber, WriteCredit>;
+// Marks the timer that caused this command as done ("fired" or "noop"); the commit fails with
+// kNotFound if the timer is no longer armed, so a timer never fires twice.
+struct CompleteTimer {
+  std::int64_t timer_id = 0;
+  std::string outcome;
+};
+// A deadline the authority missed: listed for the department, state unchanged.
+struct WriteEscalation {
+  std::string kind;
+  std::string note;
+};
+using Effect =
+    std::variant<ArmTimer, CancelTimer, IssueNumber, WriteCredit, CompleteTimer, WriteEscalation>;
 
 // One command's changes: written in one transaction or not at all.
 struct ChangeSet {
   bool insert = false;                // a new application (id assigned by the store)
+  bool update_app = true;  // false: history and effects only (a timer's recorded no-op)
   std::int64_t expected_version = 0;  // for an update: the version read
   Application app;                    // the row as it must be after the commit
   std::vector<HistoryEntry> history;  // seq filled by the store

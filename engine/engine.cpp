@@ -118,21 +118,32 @@ Result<Application> Engine::Handle(std::int64_t id, const Event& event,
     if (!s.ok()) return s;
   }
   if (app.version != expected_version) {
-    return Status::Error(Code::kConflict,
-                         "application " + std::to_string(id) + " is at version " +
-                             std::to_string(app.version) + ", not " +
-                             std::to_string(expected_version) + "; reload it and try again",
-                         "办件 " + std::to_string(id) + " 已被更新（当前版本 " +
-                             std::to_string(app.version) + "），请刷新后重试",
-                         {{"current_version", {std::to_string(app.version)}}});
+    return Status::Error(
+        Code::kConflict,
+        "application " + std::to_string(id) + " is at version " + std::to_string(app.version) +
+            ", not " + std::to_string(expected_version) + "; reload it and try again",
+        "办件 " + std::to_string(id) + " 已被更新（当前版本 " + std::to_string(app.version) +
+            "），请刷新后重试",
+        {{"current_version", {std::to_string(app.version)}}});
   }
+  const Workflow* workflow = WorkflowFor(app.reform_method);
+  if (workflow && workflow->IsTimerEvent(event.name)) {
+    return Status::Error(Code::kForbidden, event.name + " is fired by the engine's timers only",
+                         event.name + " 只能由系统计时器触发", {{"event", {event.name}}});
+  }
+  return Run(app, event, actor, clock_.Now(), {}, "");
+}
+
+Result<Application> Engine::Run(const Application& app, const Event& event, const Actor& actor,
+                                Instant now, const std::vector<Effect>& extra,
+                                const std::string& note) {
   auto item = catalogue_.Find(app.item_code, app.item_version);
   if (!item) return NotFound("item", "事项", app.item_code);
   const Workflow* workflow = WorkflowFor(app.reform_method);
   if (!workflow) return NotFound("workflow", "流程", app.reform_method);
 
   auto calendar = Calendar();
-  StepContext ctx{*item, *calendar, clock_.Now(), actor, ""};
+  StepContext ctx{*item, *calendar, now, actor, ""};
   if (event.name == "issue_notice") {
     auto standing = store_.LoadStanding(app.applicant.id);
     if (!standing.ok()) return standing.status();
@@ -142,12 +153,80 @@ Result<Application> Engine::Handle(std::int64_t id, const Event& event,
   if (!step.ok()) return step.status();
 
   ChangeSet changes;
-  changes.expected_version = expected_version;
+  changes.expected_version = app.version;
   changes.app = std::move(step->app);
-  changes.app.updated_at = ctx.now;
+  changes.app.updated_at = now;
   changes.history = std::move(step->history);
-  changes.effects = std::move(step->effects);
-  return store_.Commit(changes);
+  changes.effects = extra;
+  changes.effects.insert(changes.effects.end(), step->effects.begin(), step->effects.end());
+  std::string notes = note;
+  for (const auto& e : changes.effects) {
+    if (const auto* arm = std::get_if<ArmTimer>(&e); arm && arm->provisional) {
+      notes += std::string(notes.empty() ? "" : "; ") + arm->kind + " due " +
+               FormatInstant(arm->due_at) +
+               " is provisional: a year it reaches has no working-day calendar yet";
+    }
+  }
+  if (!notes.empty() && !changes.history.empty()) {
+    std::string& n = changes.history.front().note;
+    n = n.empty() ? notes : n + "; " + notes;
+  }
+  auto committed = store_.Commit(changes);
+  if (committed.ok()) NotifyArmed(changes);
+  return committed;
+}
+
+void Engine::SetTimerListener(std::function<void()> listener) {
+  timer_listener_ = std::move(listener);
+}
+
+void Engine::NotifyArmed(const ChangeSet& changes) {
+  if (!timer_listener_) return;
+  for (const auto& e : changes.effects) {
+    if (std::holds_alternative<ArmTimer>(e)) {
+      timer_listener_();
+      return;
+    }
+  }
+}
+
+Result<Engine::TimerOutcome> Engine::FireTimer(const TimerRow& timer, Instant now) {
+  const long long late_s = (now - timer.due_at) / 1000;
+  const std::string payload = "{\"timer_id\":" + std::to_string(timer.id) + ",\"due_at\":\"" +
+                              FormatInstant(timer.due_at) + "\",\"late_seconds\":" +
+                              std::to_string(late_s) + "}";
+  const std::string lateness = "timer " + timer.kind + " due " + FormatInstant(timer.due_at) +
+                               " fired " + std::to_string(late_s) + " s late";
+  // A handler may move the application between our read and our write: read again and retry.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto loaded = store_.Load(timer.application_id);
+    if (!loaded.ok()) return loaded.status();
+    const Application& app = loaded.value();
+    const Event event{timer.kind, {}, payload};
+    auto done = Run(app, event, Actor::System(), now, {CompleteTimer{timer.id, "fired"}}, lateness);
+    TimerOutcome outcome = TimerOutcome::kFired;
+    if (!done.ok() && done.status().code() == Code::kInvalidTransition) {
+      // The application has moved on: complete the timer as a recorded no-op.
+      ChangeSet noop;
+      noop.update_app = false;
+      noop.app = app;
+      noop.history.push_back(HistoryEntry{0, timer.kind, app.state, app.state, "system", now,
+                                          payload,
+                                          "no-op: state " + app.state + " does not take " +
+                                              timer.kind + "; " + lateness});
+      noop.effects.push_back(CompleteTimer{timer.id, "noop"});
+      done = store_.Commit(noop);
+      outcome = TimerOutcome::kNoop;
+    }
+    if (done.ok()) return outcome;
+    if (done.status().code() == Code::kConflict) continue;
+    if (done.status().code() == Code::kNotFound &&
+        done.status().details().count("timer_id")) {
+      return TimerOutcome::kGone;
+    }
+    return done.status();
+  }
+  return Conflict("the application kept changing while its timer fired", "计时器触发时办件持续变更");
 }
 
 }  // namespace permitflow

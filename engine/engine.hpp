@@ -38,6 +38,15 @@ class Engine {
   Result<Application> Handle(std::int64_t id, const Event& event, std::int64_t expected_version,
                              const Actor& actor, const Authorize& authorize);
 
+  enum class TimerOutcome { kFired, kNoop, kGone };
+  // Fires one claimed timer at `now` through the same road: the transition and the timer's
+  // completion commit together, so a timer fires at most once. A timer whose application no longer
+  // takes its event is completed as a recorded no-op. kGone: it was cancelled meanwhile.
+  Result<TimerOutcome> FireTimer(const TimerRow& timer, Instant now);
+
+  // Called after a commit that armed a timer (the timer driver wakes up early).
+  void SetTimerListener(std::function<void()> listener);
+
   // Why the commitment method is closed to an applicant for an item; empty when it is open.
   static std::string IneligibleReason(const Standing& standing, const std::string& item_code);
 
@@ -50,7 +59,13 @@ class Engine {
   Store& store_;
   const Catalogue& catalogue_;
   const Clock& clock_;
+  struct Prepared;
+  Result<Application> Run(const Application& app, const Event& event, const Actor& actor,
+                          Instant now, const std::vector<Effect>& extra, const std::string& note);
+  void NotifyArmed(const ChangeSet& changes);
+
   std::map<std::string, const Workflow*> workflows_;
+  std::function<void()> timer_listener_;
   mutable std::mutex calendar_mu_;
   std::shared_ptr<const WorkingCalendar> calendar_;
 };

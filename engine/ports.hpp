@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,28 @@ class Store {
   virtual Result<SubjectView> Subject(const std::string& subject_id) = 0;
   // Replaces the list flags of a subject, creating the subject if the engine has not seen it.
   virtual Status PutFlags(const std::string& subject_id, const std::vector<ListFlag>& flags) = 0;
+  // Marks the subject's unrepaired credit records (all, or those named) repaired; returns them.
+  virtual Result<std::vector<CreditRecord>> RepairCredit(const std::string& subject_id,
+                                                         const std::vector<std::int64_t>& ids,
+                                                         const std::string& reason,
+                                                         const std::string& actor, Instant at) = 0;
+
+  // Timers. Claim leases up to `limit` due timers (armed and due, or retrying and past their
+  // not_before) to `owner` until `lease_until`, oldest due first. A leased timer is not claimed again
+  // by another owner before the lease expires.
+  virtual Result<std::vector<TimerRow>> ClaimDueTimers(Instant now, const std::string& owner,
+                                                       Instant lease_until, int limit) = 0;
+  // The earliest instant at which a timer becomes claimable; none when nothing is armed.
+  virtual Result<std::optional<Instant>> NextTimerDue() = 0;
+  // A failed attempt: retry at not_before, or become an incident. Never fires.
+  virtual Status RecordTimerFailure(std::int64_t timer_id, const std::string& error,
+                                    Instant not_before, bool incident) = 0;
+  virtual Result<std::vector<TimerRow>> ListTimers(const std::string& state, int limit) = 0;
+  virtual Result<std::vector<TimerRow>> ListProvisionalTimers() = 0;
+  // Moves a still-armed timer's due instant, with a history row that says so (no version bump).
+  virtual Status RescheduleTimer(const TimerRow& timer, const HistoryEntry& entry) = 0;
+  virtual Result<std::vector<Escalation>> ListEscalations(const std::string& department,
+                                                          std::int64_t after, int limit) = 0;
 };
 
 // The items the engine knows, by code. Definitions are immutable once returned.

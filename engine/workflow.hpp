@@ -51,6 +51,8 @@ class Workflow {
   virtual std::string Method() const = 0;  // the reform method it runs
   virtual std::string InitialState() const = 0;
   virtual std::vector<std::string> StateNames() const = 0;
+  // Events that only the engine's timers may send.
+  virtual bool IsTimerEvent(const std::string& name) const = 0;
   virtual Result<StepResult> Handle(const Application& app, const Event& event,
                                     const StepContext& ctx) const = 0;
 };

@@ -45,7 +45,7 @@ struct Step {
   Status error;                         // set by an action that refuses: the step is discarded
 };
 
-void Arm(Step& s, const char* kind, const Duration& d);
+void Arm(Step& s, const char* kind, const Duration& d, Instant from);
 void Cancel(Step& s, const char* kind);
 bool VerificationSelected(const Step& s);
 std::vector<std::string> OutstandingDeferred(const Step& s);
@@ -68,6 +68,13 @@ PF_EVENT(RejectMaterials, "reject_materials");
 PF_EVENT(Verify, "verify");
 PF_EVENT(Decide, "decide");
 PF_EVENT(Withdraw, "withdraw");
+// Deadlines: fired by the engine's timer service only, never by a person.
+PF_EVENT(CommitmentDeadline, "commitment_deadline");
+PF_EVENT(MaterialsDeadline, "materials_deadline");
+PF_EVENT(CorrectionDeadline, "correction_deadline");
+PF_EVENT(VerificationDeadline, "verification_deadline");
+PF_EVENT(RectificationDeadline, "rectification_deadline");
+PF_EVENT(ReviewDeadline, "review_deadline");
 #undef PF_EVENT
 
 // ---- states ----
@@ -103,7 +110,7 @@ struct AwaitingCommitment : TimedState<AwaitingCommitment> {
   static constexpr const char* kTimer = "commitment_deadline";
   static void Enter(Step& s) {
     s.effects.push_back(IssueNumber{IssueNumber::Kind::kNotice, LocalDate(s.ctx->now).year});
-    Arm(s, kTimer, s.ctx->item.commitment_window);
+    Arm(s, kTimer, s.ctx->item.commitment_window, s.ctx->now);
   }
 };
 
@@ -124,19 +131,19 @@ struct MaterialsDue : TimedState<MaterialsDue> {
 struct CorrectionDue : TimedState<CorrectionDue> {
   static constexpr const char* kName = "correction_due";
   static constexpr const char* kTimer = "correction_deadline";
-  static void Enter(Step& s) { Arm(s, kTimer, s.ctx->item.correction_window); }
+  static void Enter(Step& s) { Arm(s, kTimer, s.ctx->item.correction_window, s.ctx->now); }
 };
 
 struct UnderVerification : TimedState<UnderVerification> {
   static constexpr const char* kName = "under_verification";
   static constexpr const char* kTimer = "verification_deadline";
-  static void Enter(Step& s) { Arm(s, kTimer, s.ctx->item.verification.within); }
+  static void Enter(Step& s) { Arm(s, kTimer, s.ctx->item.verification.within, s.ctx->now); }
 };
 
 struct RectificationDue : TimedState<RectificationDue> {
   static constexpr const char* kName = "rectification_due";
   static constexpr const char* kTimer = "rectification_deadline";
-  static void Enter(Step& s) { Arm(s, kTimer, s.ctx->item.rectification_window); }
+  static void Enter(Step& s) { Arm(s, kTimer, s.ctx->item.rectification_window, s.ctx->now); }
 };
 
 struct OrdinaryReview : TimedState<OrdinaryReview> {
@@ -144,7 +151,7 @@ struct OrdinaryReview : TimedState<OrdinaryReview> {
   static constexpr const char* kTimer = "review_deadline";
   static void Enter(Step& s) {
     s.app.route = "ordinary";
-    Arm(s, kTimer, s.ctx->item.statutory_time_limit);
+    Arm(s, kTimer, s.ctx->item.statutory_time_limit, s.ctx->now);
   }
 };
 
@@ -172,6 +179,9 @@ PF_ACTION(IssuePermit);
 PF_ACTION(RecordMaterials);
 PF_ACTION(CreditNoncompliant);
 PF_ACTION(CreditFalseCommitment);
+PF_ACTION(NoteNoCommitment);
+PF_ACTION(CreditMaterialsOverdue);
+PF_ACTION(CreditRectificationFailed);
 PF_GUARD(Eligible);
 PF_GUARD(NotEligible);
 PF_GUARD(NeedsMaterials);
@@ -183,6 +193,15 @@ PF_GUARD(DecisionApprove);
 PF_GUARD(DecisionReject);
 #undef PF_ACTION
 #undef PF_GUARD
+
+// The authority missed its own deadline: an escalation record, and the state stays.
+struct Escalate {
+  template <class E, class Fsm, class S, class T>
+  void operator()(const E&, Fsm& fsm, S&, T&) const {
+    Do(*fsm.step, E::kName);
+  }
+  static void Do(Step& s, const char* kind);
+};
 
 using msmf::none;
 using msmf::Row;
@@ -211,7 +230,21 @@ using Table =
                 Row<OrdinaryReview, Decide, Rejected, none, DecisionReject>,
                 Row<Received, Withdraw, Withdrawn, none, none>,
                 Row<AwaitingCommitment, Withdraw, Withdrawn, none, none>,
-                Row<Committed, Withdraw, Withdrawn, none, none>>;
+                Row<Committed, Withdraw, Withdrawn, none, none>,
+    Row<AwaitingCommitment, CommitmentDeadline, OrdinaryReview, NoteNoCommitment, none>,
+    Row<MaterialsDue, MaterialsDeadline, Revoked, CreditMaterialsOverdue, none>,
+    Row<CorrectionDue, CorrectionDeadline, Revoked, CreditNoncompliant, none>,
+    Row<UnderVerification, VerificationDeadline, none, Escalate, none>,
+    Row<RectificationDue, RectificationDeadline, Revoked, CreditRectificationFailed, none>,
+    Row<OrdinaryReview, ReviewDeadline, none, Escalate, none>>;
+
+// The timer kinds, which are also the events they fire.
+inline const std::vector<std::string>& TimerKinds() {
+  static const std::vector<std::string> kKinds = {
+      CommitmentDeadline::kName,   MaterialsDeadline::kName,     CorrectionDeadline::kName,
+      VerificationDeadline::kName, RectificationDeadline::kName, ReviewDeadline::kName};
+  return kKinds;
+}
 
 template <class TransitionTable>
 struct Front : msmf::state_machine_def<Front<TransitionTable>> {
@@ -344,6 +377,12 @@ class Runner {
         {Verify::kName, &Fire<Verify>},
         {Decide::kName, &Fire<Decide>},
         {Withdraw::kName, &Fire<Withdraw>},
+        {CommitmentDeadline::kName, &Fire<CommitmentDeadline>},
+        {MaterialsDeadline::kName, &Fire<MaterialsDeadline>},
+        {CorrectionDeadline::kName, &Fire<CorrectionDeadline>},
+        {VerificationDeadline::kName, &Fire<VerificationDeadline>},
+        {RectificationDeadline::kName, &Fire<RectificationDeadline>},
+        {ReviewDeadline::kName, &Fire<ReviewDeadline>},
     };
     const std::string from = NameOf(CurrentId(sm));
     auto it = kEvents.find(name);

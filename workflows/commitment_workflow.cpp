@@ -8,9 +8,9 @@
 namespace permitflow {
 namespace commitment {
 
-void Arm(Step& s, const char* kind, const Duration& d) {
-  const Deadline dl = s.ctx->calendar.DeadlineAfter(s.ctx->now, d);
-  s.effects.push_back(ArmTimer{kind, dl.due_at, dl.provisional});
+void Arm(Step& s, const char* kind, const Duration& d, Instant from) {
+  const Deadline dl = s.ctx->calendar.DeadlineAfter(from, d);
+  s.effects.push_back(ArmTimer{kind, dl.due_at, dl.provisional, from, d});
 }
 
 void Cancel(Step& s, const char* kind) { s.effects.push_back(CancelTimer{kind}); }
@@ -61,13 +61,17 @@ bool AddMaterials(Step& s, const std::vector<std::string>& ids) {
 void MaterialsDue::Enter(Step& s) {
   // Each deferred material is due its own period after the decision; the deadline is the earliest
   // one still outstanding.
-  Deadline earliest{0, false};
+  const MaterialSpec* earliest = nullptr;
+  Instant earliest_due = 0;
   for (const auto& id : OutstandingDeferred(s)) {
-    const Deadline d =
-        s.ctx->calendar.DeadlineAfter(s.app.decided_at, s.ctx->item.FindMaterial(id)->due_within);
-    if (earliest.due_at == 0 || d.due_at < earliest.due_at) earliest = d;
+    const MaterialSpec* m = s.ctx->item.FindMaterial(id);
+    const Instant due = s.ctx->calendar.DeadlineAfter(s.app.decided_at, m->due_within).due_at;
+    if (!earliest || due < earliest_due) {
+      earliest = m;
+      earliest_due = due;
+    }
   }
-  s.effects.push_back(ArmTimer{kTimer, earliest.due_at, earliest.provisional});
+  if (earliest) Arm(s, kTimer, earliest->due_within, s.app.decided_at);
 }
 
 void TakeCommitmentRoute::Do(Step& s) { s.app.route = "commitment"; }
@@ -111,6 +115,23 @@ void CreditNoncompliant::Do(Step& s) {
 
 void CreditFalseCommitment::Do(Step& s) {
   s.effects.push_back(WriteCredit{"false_commitment", LegalBasis(s), true});
+}
+
+void NoteNoCommitment::Do(Step& s) {
+  s.note = "no commitment within the period: the ordinary procedure applies";
+}
+
+void CreditMaterialsOverdue::Do(Step& s) {
+  s.effects.push_back(WriteCredit{"materials_overdue", LegalBasis(s), false});
+}
+
+void CreditRectificationFailed::Do(Step& s) {
+  s.effects.push_back(WriteCredit{"rectification_failed", LegalBasis(s), true});
+}
+
+void Escalate::Do(Step& s, const char* kind) {
+  s.note = std::string(kind) + " passed in state " + s.app.state;
+  s.effects.push_back(WriteEscalation{kind, s.note});
 }
 
 bool Eligible::Test(const Step& s) { return s.ctx->ineligible_reason.empty(); }
@@ -165,6 +186,10 @@ class CommitmentWorkflow : public Workflow {
   std::string Method() const override { return "commitment"; }
   std::string InitialState() const override { return commitment::Received::kName; }
   std::vector<std::string> StateNames() const override { return runner_.StateNames(); }
+  bool IsTimerEvent(const std::string& name) const override {
+    const auto& kinds = commitment::TimerKinds();
+    return std::find(kinds.begin(), kinds.end(), name) != kinds.end();
+  }
   Result<StepResult> Handle(const Application& app, const Event& event,
                             const StepContext& ctx) const override {
     Status s = ValidateData(event);

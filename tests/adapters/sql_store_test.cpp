@@ -81,7 +81,7 @@ TEST(SqlStore, AStaleVersionWritesNothing) {
   update.app.state = "withdrawn";
   update.history.push_back(
       HistoryEntry{0, "withdraw", "received", "withdrawn", "t", 2000, "{}", ""});
-  update.effects.push_back(ArmTimer{"x", 5000, false});
+  update.effects.push_back(ArmTimer{"x", 5000, false, 0, {}});
   update.effects.push_back(IssueNumber{IssueNumber::Kind::kNotice, 2026});
   auto r = store->Commit(update);
   EXPECT_EQ(r.status().code(), Code::kConflict);
@@ -103,7 +103,7 @@ TEST(SqlStore, CancelRemovesOnlyThatKindOfTimer) {
   const std::string path = TempFolder("store") + "/p.db";
   auto store = std::move(SqlStore::Open("sqlite:" + path).value());
   ChangeSet c = NewApp();
-  c.effects = {ArmTimer{"a", 10, false}, ArmTimer{"b", 20, true}};
+  c.effects = {ArmTimer{"a", 10, false, 0, {}}, ArmTimer{"b", 20, true, 0, {}}};
   auto app = store->Commit(c);
   ASSERT_TRUE(app.ok());
   ChangeSet u;
