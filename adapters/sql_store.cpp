@@ -740,7 +740,7 @@ Result<std::vector<TimerRow>> SqlStore::ClaimDueTimers(Instant now, const std::s
     // Due armed timers by due instant (index timers_due), then retries whose wait is over.
     Execute(*sql_,
             "UPDATE timers SET lease_owner = :o, lease_expires_at = :u WHERE id IN ("
-            " SELECT id FROM timers WHERE state = 'armed' AND due_at <= :now"
+            " SELECT id FROM timers WHERE state = 'armed' AND due_at < :now"
             " AND (lease_owner = '' OR lease_expires_at < :now2) ORDER BY due_at, id LIMIT :n)",
             soci::use(owner), soci::use(until), soci::use(at), soci::use(at), soci::use(limit));
     Execute(*sql_,
@@ -771,7 +771,7 @@ Result<std::optional<Instant>> SqlStore::NextTimerDue() {
     *sql_ << "SELECT MIN(not_before) FROM timers WHERE state = 'retry'",
         soci::into(retry, retry_ind);
     std::optional<Instant> next;
-    if (armed_ind == soci::i_ok) next = armed;
+    if (armed_ind == soci::i_ok) next = armed + 1;  // a deadline passes after its last millisecond
     if (retry_ind == soci::i_ok && (!next || retry < *next)) next = retry;
     return next;
   } catch (const soci::soci_error& e) {

@@ -87,7 +87,8 @@ class ApiServer::Router {
  public:
   using Handler = std::function<Response(Request&)>;
 
-  Router(Engine& engine, const Principals& principals) : engine_(engine), principals_(principals) {
+  Router(Engine& engine, const Principals& principals, ServerHooks hooks)
+      : engine_(engine), principals_(principals), hooks_(std::move(hooks)) {
     Add("GET", "/healthz", false, [](Request&) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
       o->set("status", "ok");
@@ -100,6 +101,14 @@ class ApiServer::Router {
     Add("POST", "/api/v1/applications/{id}/events", true, [this](Request& r) { return Act(r); });
     Add("GET", "/api/v1/enterprises/{uscc}", true, [this](Request& r) { return Enterprise(r); });
     Add("PUT", "/api/v1/enterprises/{uscc}/flags", true, [this](Request& r) { return Flags(r); });
+    Add("POST", "/api/v1/enterprises/{uscc}/credit-repairs", true,
+        [this](Request& r) { return CreditRepair(r); });
+    Add("GET", "/api/v1/escalations", true, [this](Request& r) { return Escalations(r); });
+    Add("GET", "/api/v1/incidents", true, [this](Request& r) { return Incidents(r); });
+    Add("GET", "/api/v1/calendar/working-days", true, [this](Request& r) { return WorkingDays(r); });
+    Add("POST", "/api/v1/admin/calendar/reload", true, [this](Request& r) { return Reload(r); });
+    Add("GET", "/api/v1/admin/clock", true, [this](Request& r) { return GetClock(r); });
+    Add("PUT", "/api/v1/admin/clock", true, [this](Request& r) { return SetClock(r); });
   }
 
   Response Dispatch(Request& req, const std::string& authorization) {
@@ -290,8 +299,153 @@ class ApiServer::Router {
     return Enterprise(r);
   }
 
+  Response CreditRepair(Request& r) {
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    const std::string uscc = r.params["uscc"];
+    s = ValidateApplicant(Applicant{"enterprise", uscc, "-"});
+    if (!s.ok()) return Error(s);
+    auto body = ParseObject(r.body);
+    if (!body.ok()) return Error(body.status());
+    std::string reason;
+    s = ReadString(body.value(), "reason", "reason", true, &reason);
+    if (!s.ok()) return Error(s);
+    std::vector<std::int64_t> ids;
+    if (body.value()->has("credit_record_ids")) {
+      auto a = body.value()->getArray("credit_record_ids");
+      if (!a) return Error(InvalidArgument("credit_record_ids", "must be a list of ids", "应为编号列表"));
+      for (size_t i = 0; i < a->size(); ++i) {
+        const auto v = a->get(static_cast<unsigned>(i));
+        if (!v.isInteger()) {
+          return Error(InvalidArgument("credit_record_ids[" + std::to_string(i) + "]",
+                                       "must be an integer", "应为整数"));
+        }
+        ids.push_back(v.convert<std::int64_t>());
+      }
+    }
+    auto repaired = engine_.store().RepairCredit(uscc, ids, reason, r.principal.name,
+                                                 engine_.clock().Now());
+    if (!repaired.ok()) return Error(repaired.status());
+    if (repaired->empty()) {
+      return Error(Status::Error(Code::kNotFound, uscc + " has no unrepaired credit record",
+                                 uscc + " 没有待修复的信用记录"));
+    }
+    Response out = Enterprise(r);
+    out.status = 201;
+    return out;
+  }
+
+  Result<std::pair<std::int64_t, int>> Page(Request& r) {
+    std::int64_t after = 0;
+    int limit = 100;
+    if (r.query.count("after")) {
+      auto a = ParseId(r.query["after"], "after");
+      if (!a.ok()) return a.status();
+      after = a.value();
+    }
+    if (r.query.count("limit")) {
+      auto l = ParseId(r.query["limit"], "limit");
+      if (!l.ok() || l.value() < 1 || l.value() > 500)
+        return InvalidArgument("limit", "must be an integer from 1 to 500", "应为1至500的整数");
+      limit = static_cast<int>(l.value());
+    }
+    return std::make_pair(after, limit);
+  }
+
+  Response Escalations(Request& r) {
+    auto page = Page(r);
+    if (!page.ok()) return Error(page.status());
+    const std::string dept = SeesEverything(r.principal) ? "" : r.principal.department;
+    auto list = engine_.store().ListEscalations(dept, page->first, page->second);
+    if (!list.ok()) return Error(list.status());
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const auto& e : list.value()) items->add(RenderEscalation(e));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("escalations", items);
+    return Json(200, o);
+  }
+
+  Response Incidents(Request& r) {
+    if (!SeesEverything(r.principal)) return Error(RequireRole(r.principal, "admin"));
+    auto list = engine_.store().ListTimers("incident", 500);
+    if (!list.ok()) return Error(list.status());
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
+    for (const auto& t : list.value()) items->add(RenderTimer(t));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("incidents", items);
+    return Json(200, o);
+  }
+
+  Response WorkingDays(Request& r) {
+    auto from = ParseDate(r.query["from"]);
+    if (!from) return Error(InvalidArgument("from", "must be a date YYYY-MM-DD", "应为日期 YYYY-MM-DD"));
+    auto add = ParseId(r.query["add"], "add");
+    if (!add.ok() || add.value() > 3650) {
+      return Error(InvalidArgument("add", "must be a whole number of working days up to 3650",
+                                   "应为不超过3650的工作日数"));
+    }
+    bool provisional = false;
+    const Date date =
+        engine_.Calendar()->AddWorkingDays(*from, static_cast<int>(add.value()), &provisional);
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("from", FormatDate(*from));
+    o->set("add", static_cast<Poco::Int64>(add.value()));
+    o->set("date", FormatDate(date));
+    o->set("provisional", provisional);
+    return Json(200, o);
+  }
+
+  Response Reload(Request& r) {
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    if (!hooks_.load_calendar) return Error(Unavailable("no calendar folder is configured"));
+    auto calendar = hooks_.load_calendar();
+    if (!calendar.ok()) return Error(calendar.status());  // the calendar in force stays
+    auto shared = std::make_shared<WorkingCalendar>(std::move(calendar.value()));
+    auto moved = engine_.ReloadCalendar(shared);
+    if (!moved.ok()) return Error(moved.status());
+    Poco::JSON::Array::Ptr years = new Poco::JSON::Array();
+    for (int y : shared->Years()) years->add(y);
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("years", years);
+    o->set("recomputed_deadlines", moved.value());
+    return Json(200, o);
+  }
+
+  Response ClockBody() {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("clock", "controlled");
+    o->set("now", FormatInstant(engine_.clock().Now()));
+    return Json(200, o);
+  }
+
+  Response GetClock(Request& r) {
+    if (!hooks_.set_clock) return Error(NotFound("route", "接口", "GET /api/v1/admin/clock"));
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    return ClockBody();
+  }
+
+  Response SetClock(Request& r) {
+    if (!hooks_.set_clock) return Error(NotFound("route", "接口", "PUT /api/v1/admin/clock"));
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    auto body = ParseObject(r.body);
+    if (!body.ok()) return Error(body.status());
+    std::string now;
+    s = ReadString(body.value(), "now", "now", true, &now);
+    if (!s.ok()) return Error(s);
+    auto t = ParseInstant(now);
+    if (!t) return Error(InvalidArgument("now", "must be an ISO 8601 instant", "应为 ISO 8601 时间"));
+    s = hooks_.set_clock(*t);
+    if (!s.ok()) return Error(s);
+    if (hooks_.wake_timers) hooks_.wake_timers();
+    return ClockBody();
+  }
+
   Engine& engine_;
   const Principals& principals_;
+  ServerHooks hooks_;
   std::vector<Route> routes_;
 };
 
@@ -360,8 +514,10 @@ void Handler::handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPSer
   out.send() << resp.body;
 }
 
-ApiServer::ApiServer(Engine& engine, const Principals& principals, ServerOptions options)
-    : router_(std::make_unique<Router>(engine, principals)), options_(std::move(options)) {}
+ApiServer::ApiServer(Engine& engine, const Principals& principals, ServerOptions options,
+                     ServerHooks hooks)
+    : router_(std::make_unique<Router>(engine, principals, std::move(hooks))),
+      options_(std::move(options)) {}
 
 ApiServer::~ApiServer() { Stop(); }
 

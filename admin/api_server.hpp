@@ -3,6 +3,7 @@
 // The router is immutable after construction; handlers share the engine, which is thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,9 +26,17 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
 };
 
+// What the API may ask of the process beyond the engine; main wires these to the adapters.
+struct ServerHooks {
+  std::function<Status(Instant)> set_clock;  // empty: the system clock, and /admin/clock is 404
+  std::function<void()> wake_timers;
+  std::function<Result<WorkingCalendar>()> load_calendar;
+};
+
 class ApiServer {
  public:
-  ApiServer(Engine& engine, const Principals& principals, ServerOptions options);
+  ApiServer(Engine& engine, const Principals& principals, ServerOptions options,
+            ServerHooks hooks = {});
   ~ApiServer();
   void Start();
   void Stop();

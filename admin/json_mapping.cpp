@@ -263,6 +263,7 @@ JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefiniti
     d->set("kind", t.kind);
     d->set("due_at", FormatInstant(t.due_at));
     d->set("provisional", t.provisional);
+    if (t.attempts > 0) d->set("attempts", t.attempts);
     deadlines->add(d);
   }
   o->set("deadlines", deadlines);
@@ -280,6 +281,30 @@ JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefiniti
     history->add(r);
   }
   o->set("history", history);
+  return o;
+}
+
+JsonObject RenderTimer(const TimerRow& t) {
+  JsonObject o = NewObject();
+  o->set("timer_id", static_cast<Poco::Int64>(t.id));
+  o->set("application_id", static_cast<Poco::Int64>(t.application_id));
+  o->set("kind", t.kind);
+  o->set("due_at", FormatInstant(t.due_at));
+  o->set("state", t.state);
+  o->set("attempts", t.attempts);
+  o->set("last_error", t.last_error);
+  return o;
+}
+
+JsonObject RenderEscalation(const Escalation& e) {
+  JsonObject o = NewObject();
+  o->set("id", static_cast<Poco::Int64>(e.id));
+  o->set("application_id", static_cast<Poco::Int64>(e.application_id));
+  o->set("kind", e.kind);
+  o->set("department", e.department);
+  o->set("state", e.state);
+  o->set("at", FormatInstant(e.at));
+  o->set("note", e.note);
   return o;
 }
 
@@ -345,6 +370,7 @@ JsonObject RenderSubject(const SubjectView& subject, const std::string& closed_r
     co->set("date", FormatDate(LocalDate(c.at)));
     co->set("at", FormatInstant(c.at));
     co->set("repaired", c.repaired);
+    if (c.repaired) co->set("repair_reason", c.repair_reason);
     credit->add(co);
   }
   o->set("credit_records", credit);

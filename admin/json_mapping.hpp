@@ -35,5 +35,7 @@ JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefiniti
 JsonObject RenderItem(const ItemDefinition& item);
 JsonObject RenderSubject(const SubjectView& subject, const std::string& closed_reason);
 JsonObject RenderDuration(const Duration& d);
+JsonObject RenderTimer(const TimerRow& t);
+JsonObject RenderEscalation(const Escalation& e);
 
 }  // namespace permitflow

@@ -9,8 +9,10 @@
 #include <string>
 
 #include "adapters/calendar_files.hpp"
+#include "adapters/controlled_clock.hpp"
 #include "adapters/sql_store.hpp"
 #include "adapters/system_clock.hpp"
+#include "adapters/timer_driver.hpp"
 #include "admin/api_server.hpp"
 #include "admin/settings.hpp"
 #include "workflows/builtin_catalogue.hpp"
@@ -37,11 +39,29 @@ int Serve(const permitflow::Settings& settings) {
   auto calendar = LoadCalendarFolder(settings.calendar_dir);
   if (!calendar.ok()) return Fail(calendar.status());
 
-  SystemClock clock;
+  SystemClock system_clock;
+  std::unique_ptr<ControlledClock> controlled;
+  if (settings.clock == "controlled") {
+    const Instant start =
+        settings.clock_start.empty() ? system_clock.Now() : *ParseInstant(settings.clock_start);
+    controlled = std::make_unique<ControlledClock>(start);
+  }
+  const Clock& clock = controlled ? static_cast<const Clock&>(*controlled) : system_clock;
   BuiltinCatalogue catalogue;
   auto commitment = MakeCommitmentWorkflow();
   Engine engine(*store.value(), catalogue, clock, {commitment.get()});
-  engine.SetCalendar(std::make_shared<WorkingCalendar>(std::move(calendar.value())));
+  // Loading the calendar at start-up also recomputes deadlines that were provisional before.
+  auto recomputed =
+      engine.ReloadCalendar(std::make_shared<WorkingCalendar>(std::move(calendar.value())));
+  if (!recomputed.ok()) return Fail(recomputed.status());
+
+  TimerOptions timer_options;
+  timer_options.batch = settings.timer_batch;
+  timer_options.max_attempts = settings.timer_max_attempts;
+  timer_options.backoff_ms = settings.timer_backoff_ms;
+  TimerService timers(engine, timer_options);
+  TimerDriver driver(timers, clock);
+  engine.SetTimerListener([&driver] { driver.Wake(); });
 
   // Block the stop signals before any thread starts, so only sigwait below receives them.
   sigset_t stop;
@@ -54,7 +74,20 @@ int Serve(const permitflow::Settings& settings) {
   options.host = settings.host;
   options.port = settings.port;
   options.threads = settings.threads;
-  ApiServer server(engine, principals.value(), options);
+  ServerHooks hooks;
+  if (controlled) {
+    hooks.set_clock = [&controlled](Instant t) { return controlled->Set(t); };
+  }
+  hooks.wake_timers = [&driver] { driver.Wake(); };
+  hooks.load_calendar = [dir = settings.calendar_dir] { return LoadCalendarFolder(dir); };
+  ApiServer server(engine, principals.value(), options, hooks);
+  // Overdue timers (after downtime) fire first, oldest first, before requests are served.
+  const FireReport overdue = timers.FireDue(clock.Now());
+  if (overdue.handled() > 0) {
+    std::cout << "permitflow: fired " << overdue.fired << " overdue timers (" << overdue.noops
+              << " no-ops, " << overdue.retried << " to retry)" << std::endl;
+  }
+  driver.Start();
   try {
     server.Start();
   } catch (const std::exception& e) {
@@ -65,12 +98,14 @@ int Serve(const permitflow::Settings& settings) {
   std::cout << "permitflow listening on http://" << settings.host << ":" << server.port()
             << " (database " << settings.database_url << ", schema version "
             << store.value()->schema_version() << ", " << principals->size() << " principals, "
-            << catalogue.All().size() << " items)" << std::endl;
+            << catalogue.All().size() << " items, " << settings.clock << " clock at "
+            << FormatInstant(clock.Now()) << ")" << std::endl;
   int sig = 0;
   sigwait(&stop, &sig);
   std::cout << "permitflow: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping"
             << std::endl;
   server.Stop();
+  driver.Stop();
   return 0;
 }
 

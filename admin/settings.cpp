@@ -6,6 +6,8 @@
 #include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include "engine/time.hpp"
+
 namespace permitflow {
 
 Result<Settings> LoadSettings(const std::string& file,
@@ -28,6 +30,22 @@ Result<Settings> LoadSettings(const std::string& file,
     s.database_url = config->getString("database.url", s.database_url);
     s.principals_file = config->getString("auth.principals_file", s.principals_file);
     s.calendar_dir = config->getString("calendar.dir", s.calendar_dir);
+    s.clock = config->getString("engine.clock", s.clock);
+    s.clock_start = config->getString("engine.clock_start", s.clock_start);
+    s.timer_batch = config->getInt("timers.batch", s.timer_batch);
+    s.timer_max_attempts = config->getInt("timers.max_attempts", s.timer_max_attempts);
+    s.timer_backoff_ms = config->getInt("timers.backoff_ms", s.timer_backoff_ms);
+    if (s.clock != "system" && s.clock != "controlled") {
+      return InvalidArgument("engine.clock", "must be system or controlled", "应为 system 或 controlled");
+    }
+    if (!s.clock_start.empty() && !ParseInstant(s.clock_start)) {
+      return InvalidArgument("engine.clock_start", "must be an ISO 8601 instant",
+                             "应为 ISO 8601 时间");
+    }
+    if (s.timer_batch < 1 || s.timer_max_attempts < 1 || s.timer_backoff_ms < 0) {
+      return InvalidArgument("timers", "batch and max_attempts must be at least 1",
+                             "batch 与 max_attempts 至少为1");
+    }
     if (s.port < 0 || s.port > 65535) {
       return InvalidArgument("server.port", "must be from 0 to 65535", "应为0至65535");
     }

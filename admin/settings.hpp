@@ -15,6 +15,11 @@ struct Settings {
   std::string database_url = "sqlite:data/permitflow.db";
   std::string principals_file = "config/principals.json";
   std::string calendar_dir = "config/calendar";
+  std::string clock = "system";  // system | controlled
+  std::string clock_start;       // ISO 8601; where a controlled clock starts (default: now)
+  int timer_batch = 100;
+  int timer_max_attempts = 5;
+  int timer_backoff_ms = 1000;
 };
 
 // Reads FILE (may be empty: defaults only) and applies the overrides on top.

@@ -18,6 +18,37 @@ void Engine::SetCalendar(std::shared_ptr<const WorkingCalendar> calendar) {
   calendar_ = std::move(calendar);
 }
 
+Result<int> Engine::ReloadCalendar(std::shared_ptr<const WorkingCalendar> calendar) {
+  SetCalendar(calendar);
+  auto timers = store_.ListProvisionalTimers();
+  if (!timers.ok()) return timers.status();
+  int moved = 0;
+  for (TimerRow t : timers.value()) {
+    if (t.duration.value == 0 && t.basis_at == 0) continue;  // nothing to recompute from
+    const Deadline d = calendar->DeadlineAfter(t.basis_at, t.duration);
+    if (d.due_at == t.due_at && d.provisional == t.provisional) continue;
+    auto app = store_.Load(t.application_id);
+    if (!app.ok()) continue;
+    const std::string was = FormatInstant(t.due_at);
+    t.due_at = d.due_at;
+    t.provisional = d.provisional;
+    HistoryEntry h{0,
+                   "deadline_recomputed",
+                   app->state,
+                   app->state,
+                   "system",
+                   clock_.Now(),
+                   "{}",
+                   t.kind + " recomputed with the calendar now loaded: " + was + " -> " +
+                       FormatInstant(t.due_at) + (t.provisional ? " (still provisional)" : "")};
+    Status s = store_.RescheduleTimer(t, h);
+    if (!s.ok()) return s;
+    ++moved;
+  }
+  if (moved > 0 && timer_listener_) timer_listener_();
+  return moved;
+}
+
 std::shared_ptr<const WorkingCalendar> Engine::Calendar() const {
   std::lock_guard<std::mutex> lock(calendar_mu_);
   return calendar_;

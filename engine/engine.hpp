@@ -31,6 +31,9 @@ class Engine {
          std::vector<const Workflow*> workflows);
 
   void SetCalendar(std::shared_ptr<const WorkingCalendar> calendar);
+  // Puts a new calendar in force and recomputes every provisional deadline under it, each with a
+  // history row that says so. Returns how many deadlines moved.
+  Result<int> ReloadCalendar(std::shared_ptr<const WorkingCalendar> calendar);
   std::shared_ptr<const WorkingCalendar> Calendar() const;
 
   Result<Application> Create(const NewApplication& input, const Actor& actor,

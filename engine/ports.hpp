@@ -67,7 +67,8 @@ class Store {
                                                          const std::string& reason,
                                                          const std::string& actor, Instant at) = 0;
 
-  // Timers. Claim leases up to `limit` due timers (armed and due, or retrying and past their
+  // Timers. A timer is due once `now` is past its due_at (the deadline's last millisecond).
+  // Claim leases up to `limit` due timers (armed and due, or retrying and past their
   // not_before) to `owner` until `lease_until`, oldest due first. A leased timer is not claimed again
   // by another owner before the lease expires.
   virtual Result<std::vector<TimerRow>> ClaimDueTimers(Instant now, const std::string& owner,

@@ -43,7 +43,7 @@ static long FloorDiv(Instant a, Instant b) {
 Date LocalDate(Instant t) { return CivilFromDays(FloorDiv(t + kCstOffsetMs, kMsPerDay)); }
 
 Instant EndOfLocalDay(const Date& d) {
-  return (DaysFromCivil(d) + 1) * kMsPerDay - kCstOffsetMs - 1000;
+  return (DaysFromCivil(d) + 1) * kMsPerDay - kCstOffsetMs - 1;
 }
 
 std::string FormatDate(const Date& d) {

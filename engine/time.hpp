@@ -30,7 +30,7 @@ int Weekday(const Date& d);  // 0 = Sunday .. 6 = Saturday
 Date AddDays(const Date& d, long n);
 
 Date LocalDate(Instant t);             // the CST date of an instant
-Instant EndOfLocalDay(const Date& d);  // last millisecond of that CST day, as UTC
+Instant EndOfLocalDay(const Date& d);  // the last millisecond of that CST day (23:59:59.999)
 
 std::string FormatDate(const Date& d);                // 2026-09-28
 std::optional<Date> ParseDate(const std::string& s);  // strict YYYY-MM-DD, a real date

@@ -114,7 +114,7 @@ TEST_F(Api, DrivesAnApplicationFromReceivedToVerified) {
   auto deadlines = r.json->getArray("deadlines");
   ASSERT_EQ(deadlines->size(), 1u);
   EXPECT_EQ(deadlines->getObject(0)->getValue<std::string>("kind"), "commitment_deadline");
-  EXPECT_EQ(deadlines->getObject(0)->getValue<std::string>("due_at"), "2026-03-09T15:59:59Z");
+  EXPECT_EQ(deadlines->getObject(0)->getValue<std::string>("due_at"), "2026-03-09T15:59:59.999Z");
 
   r = Event(id, "commit", 2, R"({"signer":"王五","materials":["application_form","floor_plan"]})");
   ASSERT_EQ(r.status, 200) << r.text;

@@ -59,7 +59,7 @@ TEST_F(CalendarTest, DeadlineEndsAtTheEndOfTheLastDayInBeijing) {
   // Monday 2026-03-02 10:00 CST + 5 working days = Monday 03-09, ending 23:59:59 CST.
   const Deadline d =
       cal.DeadlineAfter(At("2026-03-02T02:00:00Z"), {5, Duration::Unit::kWorkingDays});
-  EXPECT_EQ(FormatInstant(d.due_at), "2026-03-09T15:59:59Z");
+  EXPECT_EQ(FormatInstant(d.due_at), "2026-03-09T15:59:59.999Z");
   EXPECT_FALSE(d.provisional);
 }
 
@@ -67,12 +67,12 @@ TEST_F(CalendarTest, LateEveningUtcIsTheNextDayInBeijing) {
   // 2026-03-01T17:00Z is Monday 01:00 CST: counting starts from Monday.
   const Deadline d =
       cal.DeadlineAfter(At("2026-03-01T17:00:00Z"), {1, Duration::Unit::kWorkingDays});
-  EXPECT_EQ(FormatInstant(d.due_at), "2026-03-03T15:59:59Z");
+  EXPECT_EQ(FormatInstant(d.due_at), "2026-03-03T15:59:59.999Z");
 }
 
 TEST_F(CalendarTest, CalendarDaysIgnoreHolidays) {
   const Deadline d = cal.DeadlineAfter(At("2026-09-30T02:00:00Z"), {3, Duration::Unit::kDays});
-  EXPECT_EQ(FormatInstant(d.due_at), "2026-10-03T15:59:59Z");
+  EXPECT_EQ(FormatInstant(d.due_at), "2026-10-03T15:59:59.999Z");
 }
 
 }  // namespace

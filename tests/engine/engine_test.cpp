@@ -83,7 +83,7 @@ TEST_F(Lifecycle, IssueNoticeNumbersTheNoticeAndArmsTheCommitmentDeadline) {
   const auto d = h.Detail(app.id);
   ASSERT_EQ(d.deadlines.size(), 1u);
   EXPECT_EQ(d.deadlines[0].kind, "commitment_deadline");
-  EXPECT_EQ(FormatInstant(d.deadlines[0].due_at), "2026-03-09T15:59:59Z");  // 5 working days
+  EXPECT_EQ(FormatInstant(d.deadlines[0].due_at), "2026-03-09T15:59:59.999Z");  // 5 working days
   EXPECT_EQ(Ok(h.Create(kHygiene), "issue_notice").notice_number, "〔2026〕第 2 号");
 }
 
@@ -115,7 +115,7 @@ TEST_F(Lifecycle, CommitApprovesOnTheSpotAndAsksForDeferredMaterials) {
   EXPECT_EQ(d.history[3].actor, "system");
   // The commitment deadline is gone; the materials deadline is 20 working days after approval.
   ASSERT_EQ(Kinds(d), std::vector<std::string>{"materials_deadline"});
-  EXPECT_EQ(FormatInstant(d.deadlines[0].due_at), "2026-03-30T15:59:59Z");
+  EXPECT_EQ(FormatInstant(d.deadlines[0].due_at), "2026-03-30T15:59:59.999Z");
 }
 
 TEST_F(Lifecycle, CommitWithoutEveryUpfrontMaterialIsRefusedWithTheMissingList) {
@@ -239,7 +239,7 @@ TEST_F(Lifecycle, OrdinaryProcedureFromReceivedAndFromAwaitingCommitment) {
   EXPECT_EQ(a.route, "ordinary");
   auto d = h.Detail(a.id);
   ASSERT_EQ(Kinds(d), std::vector<std::string>{"review_deadline"});
-  EXPECT_EQ(FormatInstant(d.deadlines[0].due_at), "2026-03-30T15:59:59Z");  // 20 working days
+  EXPECT_EQ(FormatInstant(d.deadlines[0].due_at), "2026-03-30T15:59:59.999Z");  // 20 working days
 
   auto b = Ok(Ok(h.Create(kHygiene), "issue_notice"), "choose_ordinary_procedure");
   EXPECT_EQ(b.state, "ordinary_review");

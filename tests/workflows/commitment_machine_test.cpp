@@ -212,7 +212,7 @@ TEST_F(Machine, PartlySubmittedDeferredMaterialsReturnToMaterialsDue) {
   for (const auto& e : r->effects) {
     if (const auto* arm = std::get_if<ArmTimer>(&e)) {
       armed = true;
-      EXPECT_EQ(FormatInstant(arm->due_at), "2026-03-16T15:59:59Z");
+      EXPECT_EQ(FormatInstant(arm->due_at), "2026-03-16T15:59:59.999Z");
     }
   }
   EXPECT_TRUE(armed);
