@@ -18,7 +18,8 @@ class ControlledClock : public Clock {
     while (t >= current) {
       if (now_.compare_exchange_weak(current, t)) return Status::Ok();
     }
-    return InvalidArgument("now", "the clock only moves forward (it is " + FormatInstant(current) + ")",
+    return InvalidArgument("now",
+                           "the clock only moves forward (it is " + FormatInstant(current) + ")",
                            "时钟只能向前调整（当前为 " + FormatInstant(current) + "）");
   }
 

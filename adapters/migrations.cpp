@@ -58,7 +58,8 @@ const std::vector<Migration>& Migrations() {
            "ALTER TABLE credit_records ADD COLUMN repaired_by TEXT NOT NULL DEFAULT ''",
            "CREATE TABLE escalations ("
            " id INTEGER PRIMARY KEY, application_id BIGINT NOT NULL, kind TEXT NOT NULL,"
-           " department TEXT NOT NULL, state TEXT NOT NULL, at BIGINT NOT NULL, note TEXT NOT NULL)",
+           " department TEXT NOT NULL, state TEXT NOT NULL, at BIGINT NOT NULL, note TEXT NOT "
+           "NULL)",
            "CREATE INDEX escalations_by_department ON escalations (department, id)",
        }},
   };

@@ -485,9 +485,9 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
       hot.timer_id = done->timer_id;
       hot.complete.execute(true);
       if (hot.complete.get_affected_rows() != 1) {
-        return Status::Error(Code::kNotFound,
-                             "timer " + std::to_string(done->timer_id) + " is no longer armed",
-                             "计时器已不在等待状态", {{"timer_id", {std::to_string(done->timer_id)}}});
+        return Status::Error(
+            Code::kNotFound, "timer " + std::to_string(done->timer_id) + " is no longer armed",
+            "计时器已不在等待状态", {{"timer_id", {std::to_string(done->timer_id)}}});
       }
     }
   }
@@ -559,6 +559,12 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
                " VALUES (:s, :a, :item, :kind, :basis, :scope, :at, 0)",
           soci::use(app.applicant.id), soci::use(id), soci::use(app.item_code),
           soci::use(credit->kind), soci::use(credit->legal_basis), soci::use(scope), soci::use(at);
+    } else if (const auto* esc = std::get_if<WriteEscalation>(&effect)) {
+      long long id = app.id, at = app.updated_at;
+      *sql_ << "INSERT INTO escalations (application_id, kind, department, state, at, note)"
+               " VALUES (:a, :k, :d, :s, :at, :n)",
+          soci::use(id), soci::use(esc->kind), soci::use(app.department), soci::use(app.state),
+          soci::use(at), soci::use(esc->note);
     }
   }
   *out = std::move(app);

@@ -31,8 +31,8 @@ class SqlStore : public Store {
   Status PutFlags(const std::string& subject_id, const std::vector<ListFlag>& flags) override;
   Result<std::vector<CreditRecord>> RepairCredit(const std::string& subject_id,
                                                  const std::vector<std::int64_t>& ids,
-                                                 const std::string& reason, const std::string& actor,
-                                                 Instant at) override;
+                                                 const std::string& reason,
+                                                 const std::string& actor, Instant at) override;
   Result<std::vector<TimerRow>> ClaimDueTimers(Instant now, const std::string& owner,
                                                Instant lease_until, int limit) override;
   Result<std::optional<Instant>> NextTimerDue() override;
@@ -41,8 +41,8 @@ class SqlStore : public Store {
   Result<std::vector<TimerRow>> ListTimers(const std::string& state, int limit) override;
   Result<std::vector<TimerRow>> ListProvisionalTimers() override;
   Status RescheduleTimer(const TimerRow& timer, const HistoryEntry& entry) override;
-  Result<std::vector<Escalation>> ListEscalations(const std::string& department,
-                                                  std::int64_t after, int limit) override;
+  Result<std::vector<Escalation>> ListEscalations(const std::string& department, std::int64_t after,
+                                                  int limit) override;
 
   int schema_version() const { return schema_version_; }
 

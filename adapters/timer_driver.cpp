@@ -56,7 +56,8 @@ void TimerDriver::Loop() {
 
     Instant wait = max_idle_ms_;
     auto next = service_.NextDue();
-    if (next.ok() && next.value()) wait = std::clamp(*next.value() - clock_.Now(), Instant{0}, wait);
+    if (next.ok() && next.value())
+      wait = std::clamp(*next.value() - clock_.Now(), Instant{0}, wait);
     // Due but not ours to fire (leased elsewhere, or every attempt failed): do not spin.
     if (wait == 0 && report.handled() == 0) wait = 50;
     std::unique_lock<std::mutex> lock(mu_);

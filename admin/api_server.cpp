@@ -105,7 +105,8 @@ class ApiServer::Router {
         [this](Request& r) { return CreditRepair(r); });
     Add("GET", "/api/v1/escalations", true, [this](Request& r) { return Escalations(r); });
     Add("GET", "/api/v1/incidents", true, [this](Request& r) { return Incidents(r); });
-    Add("GET", "/api/v1/calendar/working-days", true, [this](Request& r) { return WorkingDays(r); });
+    Add("GET", "/api/v1/calendar/working-days", true,
+        [this](Request& r) { return WorkingDays(r); });
     Add("POST", "/api/v1/admin/calendar/reload", true, [this](Request& r) { return Reload(r); });
     Add("GET", "/api/v1/admin/clock", true, [this](Request& r) { return GetClock(r); });
     Add("PUT", "/api/v1/admin/clock", true, [this](Request& r) { return SetClock(r); });
@@ -313,7 +314,8 @@ class ApiServer::Router {
     std::vector<std::int64_t> ids;
     if (body.value()->has("credit_record_ids")) {
       auto a = body.value()->getArray("credit_record_ids");
-      if (!a) return Error(InvalidArgument("credit_record_ids", "must be a list of ids", "应为编号列表"));
+      if (!a)
+        return Error(InvalidArgument("credit_record_ids", "must be a list of ids", "应为编号列表"));
       for (size_t i = 0; i < a->size(); ++i) {
         const auto v = a->get(static_cast<unsigned>(i));
         if (!v.isInteger()) {
@@ -323,8 +325,8 @@ class ApiServer::Router {
         ids.push_back(v.convert<std::int64_t>());
       }
     }
-    auto repaired = engine_.store().RepairCredit(uscc, ids, reason, r.principal.name,
-                                                 engine_.clock().Now());
+    auto repaired =
+        engine_.store().RepairCredit(uscc, ids, reason, r.principal.name, engine_.clock().Now());
     if (!repaired.ok()) return Error(repaired.status());
     if (repaired->empty()) {
       return Error(Status::Error(Code::kNotFound, uscc + " has no unrepaired credit record",
@@ -378,7 +380,8 @@ class ApiServer::Router {
 
   Response WorkingDays(Request& r) {
     auto from = ParseDate(r.query["from"]);
-    if (!from) return Error(InvalidArgument("from", "must be a date YYYY-MM-DD", "应为日期 YYYY-MM-DD"));
+    if (!from)
+      return Error(InvalidArgument("from", "must be a date YYYY-MM-DD", "应为日期 YYYY-MM-DD"));
     auto add = ParseId(r.query["add"], "add");
     if (!add.ok() || add.value() > 3650) {
       return Error(InvalidArgument("add", "must be a whole number of working days up to 3650",
@@ -436,7 +439,8 @@ class ApiServer::Router {
     s = ReadString(body.value(), "now", "now", true, &now);
     if (!s.ok()) return Error(s);
     auto t = ParseInstant(now);
-    if (!t) return Error(InvalidArgument("now", "must be an ISO 8601 instant", "应为 ISO 8601 时间"));
+    if (!t)
+      return Error(InvalidArgument("now", "must be an ISO 8601 instant", "应为 ISO 8601 时间"));
     s = hooks_.set_clock(*t);
     if (!s.ok()) return Error(s);
     if (hooks_.wake_timers) hooks_.wake_timers();

@@ -36,7 +36,8 @@ Result<Settings> LoadSettings(const std::string& file,
     s.timer_max_attempts = config->getInt("timers.max_attempts", s.timer_max_attempts);
     s.timer_backoff_ms = config->getInt("timers.backoff_ms", s.timer_backoff_ms);
     if (s.clock != "system" && s.clock != "controlled") {
-      return InvalidArgument("engine.clock", "must be system or controlled", "应为 system 或 controlled");
+      return InvalidArgument("engine.clock", "must be system or controlled",
+                             "应为 system 或 controlled");
     }
     if (!s.clock_start.empty() && !ParseInstant(s.clock_start)) {
       return InvalidArgument("engine.clock_start", "must be an ISO 8601 instant",

@@ -148,7 +148,7 @@ using Effect =
 // One command's changes: written in one transaction or not at all.
 struct ChangeSet {
   bool insert = false;                // a new application (id assigned by the store)
-  bool update_app = true;  // false: history and effects only (a timer's recorded no-op)
+  bool update_app = true;             // false: history and effects only (a timer's recorded no-op)
   std::int64_t expected_version = 0;  // for an update: the version read
   Application app;                    // the row as it must be after the commit
   std::vector<HistoryEntry> history;  // seq filled by the store

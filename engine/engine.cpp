@@ -149,13 +149,13 @@ Result<Application> Engine::Handle(std::int64_t id, const Event& event,
     if (!s.ok()) return s;
   }
   if (app.version != expected_version) {
-    return Status::Error(
-        Code::kConflict,
-        "application " + std::to_string(id) + " is at version " + std::to_string(app.version) +
-            ", not " + std::to_string(expected_version) + "; reload it and try again",
-        "办件 " + std::to_string(id) + " 已被更新（当前版本 " + std::to_string(app.version) +
-            "），请刷新后重试",
-        {{"current_version", {std::to_string(app.version)}}});
+    return Status::Error(Code::kConflict,
+                         "application " + std::to_string(id) + " is at version " +
+                             std::to_string(app.version) + ", not " +
+                             std::to_string(expected_version) + "; reload it and try again",
+                         "办件 " + std::to_string(id) + " 已被更新（当前版本 " +
+                             std::to_string(app.version) + "），请刷新后重试",
+                         {{"current_version", {std::to_string(app.version)}}});
   }
   const Workflow* workflow = WorkflowFor(app.reform_method);
   if (workflow && workflow->IsTimerEvent(event.name)) {
@@ -199,7 +199,7 @@ Result<Application> Engine::Run(const Application& app, const Event& event, cons
     }
   }
   if (!notes.empty() && !changes.history.empty()) {
-    std::string& n = changes.history.front().note;
+    std::string& n = changes.history.back().note;
     n = n.empty() ? notes : n + "; " + notes;
   }
   auto committed = store_.Commit(changes);
@@ -224,8 +224,8 @@ void Engine::NotifyArmed(const ChangeSet& changes) {
 Result<Engine::TimerOutcome> Engine::FireTimer(const TimerRow& timer, Instant now) {
   const long long late_s = (now - timer.due_at) / 1000;
   const std::string payload = "{\"timer_id\":" + std::to_string(timer.id) + ",\"due_at\":\"" +
-                              FormatInstant(timer.due_at) + "\",\"late_seconds\":" +
-                              std::to_string(late_s) + "}";
+                              FormatInstant(timer.due_at) +
+                              "\",\"late_seconds\":" + std::to_string(late_s) + "}";
   const std::string lateness = "timer " + timer.kind + " due " + FormatInstant(timer.due_at) +
                                " fired " + std::to_string(late_s) + " s late";
   // A handler may move the application between our read and our write: read again and retry.
@@ -241,23 +241,22 @@ Result<Engine::TimerOutcome> Engine::FireTimer(const TimerRow& timer, Instant no
       ChangeSet noop;
       noop.update_app = false;
       noop.app = app;
-      noop.history.push_back(HistoryEntry{0, timer.kind, app.state, app.state, "system", now,
-                                          payload,
-                                          "no-op: state " + app.state + " does not take " +
-                                              timer.kind + "; " + lateness});
+      noop.history.push_back(HistoryEntry{
+          0, timer.kind, app.state, app.state, "system", now, payload,
+          "no-op: state " + app.state + " does not take " + timer.kind + "; " + lateness});
       noop.effects.push_back(CompleteTimer{timer.id, "noop"});
       done = store_.Commit(noop);
       outcome = TimerOutcome::kNoop;
     }
     if (done.ok()) return outcome;
     if (done.status().code() == Code::kConflict) continue;
-    if (done.status().code() == Code::kNotFound &&
-        done.status().details().count("timer_id")) {
+    if (done.status().code() == Code::kNotFound && done.status().details().count("timer_id")) {
       return TimerOutcome::kGone;
     }
     return done.status();
   }
-  return Conflict("the application kept changing while its timer fired", "计时器触发时办件持续变更");
+  return Conflict("the application kept changing while its timer fired",
+                  "计时器触发时办件持续变更");
 }
 
 }  // namespace permitflow

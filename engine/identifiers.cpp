@@ -41,6 +41,17 @@ Status ValidateUscc(const std::string& code) {
   return Status::Ok();
 }
 
+std::string UsccWithCheck(const std::string& body17) {
+  int sum = 0;
+  int weight = 1;
+  for (size_t i = 0; i < 17 && i < body17.size(); ++i) {
+    const auto pos = kUsccAlphabet.find(body17[i]);
+    sum += static_cast<int>(pos == std::string::npos ? 0 : pos) * weight;
+    weight = weight * 3 % 31;
+  }
+  return body17 + kUsccAlphabet[(31 - sum % 31) % 31];
+}
+
 Status ValidateIdNumber(const std::string& id) {
   static const int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   static const char kChecks[] = "10X98765432";

@@ -12,11 +12,11 @@
 namespace permitflow {
 
 struct TimerOptions {
-  int batch = 100;                  // timers claimed per round
-  int max_rounds = 1000;            // rounds per FireDue call; the driver calls again
-  int max_attempts = 5;             // failed attempts before a timer becomes an incident
-  Instant backoff_ms = 1000;        // first retry delay; doubles with each attempt, plus jitter
-  Instant lease_ms = 60000;         // how long a claimed timer is ours
+  int batch = 100;                   // timers claimed per round
+  int max_rounds = 1000;             // rounds per FireDue call; the driver calls again
+  int max_attempts = 5;              // failed attempts before a timer becomes an incident
+  Instant backoff_ms = 1000;         // first retry delay; doubles with each attempt, plus jitter
+  Instant lease_ms = 60000;          // how long a claimed timer is ours
   std::string owner = "permitflow";  // this process, in the lease
 };
 

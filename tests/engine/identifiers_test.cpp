@@ -34,6 +34,12 @@ TEST(Uscc, CheckCharacterThirtyOneBecomesZero) {
   EXPECT_FALSE(ValidateUscc(body + "1").ok());
 }
 
+TEST(Uscc, UsccWithCheckRebuildsTheStandardsExample) {
+  EXPECT_EQ(UsccWithCheck("91350100M000100Y4"), "91350100M000100Y43");
+  EXPECT_TRUE(ValidateUscc(UsccWithCheck("91140829MA0K123456")).code() == Code::kInvalidIdentifier);
+  EXPECT_TRUE(ValidateUscc(UsccWithCheck("91140829MA0K12345")).ok());
+}
+
 TEST(IdNumber, AcceptsTheStandardsExampleWithX) {
   EXPECT_TRUE(ValidateIdNumber("11010519491231002X").ok());
 }

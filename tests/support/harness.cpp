@@ -71,6 +71,19 @@ Result<Application> Harness::Fire(const Application& app, const std::string& eve
   return engine_->Handle(app.id, e, app.version, handler, nullptr);
 }
 
+Application Harness::Ok(const Application& app, const std::string& event, EventData data) {
+  auto r = Fire(app, event, std::move(data));
+  EXPECT_TRUE(r.ok()) << event << ": " << r.status().message();
+  return r.ok() ? r.value() : app;
+}
+
+Application Harness::InMaterialsDue(const std::string& uscc) {
+  EventData commit;
+  commit.signer = "张三";
+  commit.materials = {"application_form", "floor_plan"};
+  return Ok(Ok(Create("public_place_hygiene", uscc), "issue_notice"), "commit", commit);
+}
+
 ApplicationDetail Harness::Detail(std::int64_t id) {
   auto d = store_->Detail(id);
   EXPECT_TRUE(d.ok()) << d.status().message();

@@ -38,6 +38,11 @@ class Harness {
   // Shorthands that fail the test on error.
   Application Create(const std::string& item, const std::string& uscc = kUscc);
   Result<Application> Fire(const Application& app, const std::string& event, EventData data = {});
+  // Fire() that must succeed; returns the new row.
+  Application Ok(const Application& app, const std::string& event, EventData data = {});
+  // A public_place_hygiene application approved on commitment, waiting for its deferred material.
+  Application InMaterialsDue(const std::string& uscc = kUscc);
+  std::shared_ptr<const WorkingCalendar> calendar() const { return calendar_; }
   ApplicationDetail Detail(std::int64_t id);
 
  private:
