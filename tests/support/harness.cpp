@@ -47,6 +47,11 @@ Harness::~Harness() {
   std::filesystem::remove_all(folder_);
 }
 
+void Harness::Close() {
+  engine_.reset();
+  store_.reset();
+}
+
 void Harness::Reopen() {
   engine_.reset();
   store_.reset();

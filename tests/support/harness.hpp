@@ -27,6 +27,7 @@ class Harness {
   Harness();
   ~Harness();
   void Reopen();
+  void Close();  // closes the store (the files stay until the harness goes), for another process
 
   Engine& engine() { return *engine_; }
   SqlStore& store() { return *store_; }

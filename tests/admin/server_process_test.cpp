@@ -1,0 +1,170 @@
+// The real executable: killed with SIGKILL while a thousand timers fire, and its controlled clock.
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/support/harness.hpp"
+#include "tests/support/server_process.hpp"
+
+namespace permitflow {
+namespace {
+
+// A read-only view of the database while another process writes it (WAL allows this).
+class Reader {
+ public:
+  explicit Reader(const std::string& path) {
+    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~Reader() { sqlite3_close(db_); }
+  long long Count(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+TEST(ServerProcess, SigkillWhileAThousandTimersFireLosesAndDuplicatesNothing) {
+  Harness h;
+  constexpr int kApps = 1000;
+  for (int i = 0; i < kApps; ++i) ASSERT_EQ(h.InMaterialsDue().state, "materials_due");
+  const std::string db = h.db_path();
+  const std::string folder = db.substr(0, db.rfind('/'));
+  h.Close();
+  const std::map<std::string, std::string> overrides = {
+      {"database.url", "sqlite:" + db},
+      {"engine.clock", "controlled"},
+      {"engine.clock_start", "2026-09-01T00:00:00Z"},  // every deadline has passed
+      {"timers.batch", "5"}};
+
+  long long fired_before_kill = 0;
+  {
+    ServerProcess first(folder, overrides);
+    Reader reader(db);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < until && first.Running()) {
+      const long long fired = reader.Count("SELECT COUNT(*) FROM timers WHERE state = 'fired'");
+      if (fired >= 50) break;
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    first.Kill(SIGKILL);
+    const int status = first.Wait();
+    ASSERT_TRUE(WIFSIGNALED(status)) << first.Output();
+    fired_before_kill = reader.Count("SELECT COUNT(*) FROM timers WHERE state = 'fired'");
+  }
+  EXPECT_GT(fired_before_kill, 0);
+  EXPECT_LT(fired_before_kill, kApps) << "the kill came after every timer had fired";
+
+  ServerProcess second(folder, overrides);
+  ASSERT_GT(second.WaitUntilListening(), 0) << second.Output();  // overdue timers fire first
+  Reader reader(db);
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM timers WHERE state IN ('armed', 'retry')"), 0);
+  second.Kill(SIGTERM);
+  const int status = second.Wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << second.Output();
+
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM timers WHERE state = 'fired'"), kApps);
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM applications WHERE state = 'revoked'"), kApps);
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM credit_records"), kApps);
+  EXPECT_EQ(reader.Count("SELECT COUNT(DISTINCT application_id) FROM credit_records"), kApps);
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM history WHERE event = 'materials_deadline'"), kApps);
+  EXPECT_EQ(reader.Count("SELECT COUNT(DISTINCT application_id) FROM history"
+                         " WHERE event = 'materials_deadline'"),
+            kApps);
+  // Every application's history is whole: create, issue_notice, commit, approve, the deadline.
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM history"), 5LL * kApps);
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM applications WHERE version <> 4"), 0);
+}
+
+struct Http {
+  int port;
+  int Call(const std::string& method, const std::string& path, const std::string& token,
+           const std::string& body, Poco::JSON::Object::Ptr* json) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.set("Authorization", "Bearer " + token);
+    req.setContentType("application/json");
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::string text;
+    Poco::StreamCopier::copyToString(session.receiveResponse(resp), text);
+    if (json) *json = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    return resp.getStatus();
+  }
+};
+
+TEST(ServerProcess, TheControlledClockMovesForwardOnlyAndDueTimersFire) {
+  const std::string folder = TempFolder("clock");
+  ServerProcess server(folder, {{"database.url", "sqlite:" + folder + "/p.db"},
+                                {"engine.clock", "controlled"},
+                                {"engine.clock_start", "2026-03-02T02:00:00Z"}});
+  Http http{server.WaitUntilListening()};
+  ASSERT_GT(http.port, 0) << server.Output();
+  Poco::JSON::Object::Ptr j;
+  ASSERT_EQ(http.Call("GET", "/api/v1/admin/clock", "dev-admin-token", "", &j), 200);
+  EXPECT_EQ(j->getValue<std::string>("now"), "2026-03-02T02:00:00Z");
+  EXPECT_EQ(http.Call("GET", "/api/v1/admin/clock", "dev-health-handler-token", "", nullptr), 403);
+
+  const std::string h = "dev-health-handler-token";
+  ASSERT_EQ(http.Call("POST", "/api/v1/applications", h,
+                      R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise",)"
+                      R"("uscc":"91350100M000100Y43","name":"示例"}})",
+                      &j),
+            201);
+  const std::string events = "/api/v1/applications/" + std::to_string(j->getValue<int>("id"));
+  ASSERT_EQ(http.Call("POST", events + "/events", h, R"({"event":"issue_notice","expected_version":1})",
+                      &j),
+            200);
+  // 2026-03-09 23:59:59.999 in Beijing is the last moment of the commitment period.
+  ASSERT_EQ(http.Call("PUT", "/api/v1/admin/clock", "dev-admin-token",
+                      R"({"now":"2026-03-09T15:59:59.999Z"})", &j),
+            200);
+  EXPECT_EQ(http.Call("PUT", "/api/v1/admin/clock", "dev-admin-token",
+                      R"({"now":"2026-03-01T00:00:00Z"})", &j),
+            400);  // backward
+  ASSERT_EQ(http.Call("GET", events, h, "", &j), 200);
+  EXPECT_EQ(j->getValue<std::string>("state"), "awaiting_commitment");
+  ASSERT_EQ(http.Call("PUT", "/api/v1/admin/clock", "dev-admin-token",
+                      R"({"now":"2026-03-09T16:00:00Z"})", &j),
+            200);
+  std::string state;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < until) {
+    http.Call("GET", events, h, "", &j);
+    state = j->getValue<std::string>("state");
+    if (state != "awaiting_commitment") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(state, "ordinary_review");
+}
+
+TEST(ServerProcess, TheSystemClockHasNoClockRoute) {
+  const std::string folder = TempFolder("clock");
+  ServerProcess server(folder, {{"database.url", "sqlite:" + folder + "/p.db"}});
+  Http http{server.WaitUntilListening()};
+  ASSERT_GT(http.port, 0) << server.Output();
+  EXPECT_EQ(http.Call("GET", "/api/v1/admin/clock", "dev-admin-token", "", nullptr), 404);
+  EXPECT_EQ(http.Call("PUT", "/api/v1/admin/clock", "dev-admin-token", R"({"now":"2030-01-01T00:00:00Z"})",
+                      nullptr),
+            404);
+}
+
+}  // namespace
+}  // namespace permitflow
