@@ -6,8 +6,11 @@
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "admin/api_server.hpp"
 #include "admin/json_mapping.hpp"
+#include "engine/timer_service.hpp"
 #include "tests/support/harness.hpp"
 
 namespace permitflow {
@@ -46,7 +49,9 @@ class Api : public ::testing::Test {
     ServerOptions options;
     options.port = 0;
     options.threads = 4;
-    server_ = std::make_unique<ApiServer>(h_.engine(), principals_, options);
+    ServerHooks hooks;
+    hooks.load_calendar = [this] { return LoadCalendarFolder(calendar_dir_); };
+    server_ = std::make_unique<ApiServer>(h_.engine(), principals_, options, hooks);
     server_->Start();
   }
   void TearDown() override { server_->Stop(); }
@@ -90,6 +95,7 @@ class Api : public ::testing::Test {
   static std::string State(const Reply& r) { return r.json->getValue<std::string>("state"); }
 
   Harness h_;
+  std::string calendar_dir_ = SourcePath("config/calendar");
   Principals principals_;
   std::unique_ptr<ApiServer> server_;
 };
@@ -303,6 +309,80 @@ TEST_F(Api, ItemsShowTheirMaterials) {
   }
   EXPECT_TRUE(deferred);
   EXPECT_TRUE(none);
+}
+
+TEST_F(Api, WorkingDaysForHandlersWhoWantToCheck) {
+  auto r = Call("GET", "/api/v1/calendar/working-days?from=2026-09-28&add=5", "health-handler");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.json->getValue<std::string>("date"), "2026-10-10");
+  EXPECT_FALSE(r.json->getValue<bool>("provisional"));
+  r = Call("GET", "/api/v1/calendar/working-days?from=2026-12-30&add=3", "health-handler");
+  EXPECT_TRUE(r.json->getValue<bool>("provisional"));
+  EXPECT_EQ(Call("GET", "/api/v1/calendar/working-days?from=2026-02-30&add=5", "auditor").status,
+            400);
+  EXPECT_EQ(Call("GET", "/api/v1/calendar/working-days?from=2026-09-28&add=-1", "auditor").status,
+            400);
+}
+
+TEST_F(Api, AMalformedCalendarIsRefusedWithFileAndLineAndTheOldOneStays) {
+  const std::string dir = TempFolder("calendar");
+  std::ofstream(dir + "/2026.txt") << "off 2026-10-01 2026-10-07\nwork 2026-10-09\n";
+  calendar_dir_ = dir;
+  EXPECT_EQ(Call("POST", "/api/v1/admin/calendar/reload", "health-handler").status, 403);
+  auto r = Call("POST", "/api/v1/admin/calendar/reload", "admin");
+  EXPECT_EQ(r.status, 400);
+  auto details = r.json->getObject("error")->getObject("details");
+  EXPECT_EQ(details->getValue<std::string>("file"), "2026.txt");
+  EXPECT_EQ(details->getValue<std::string>("line"), "2");
+  // Still the bundled calendar: National Day is off.
+  r = Call("GET", "/api/v1/calendar/working-days?from=2026-09-28&add=5", "admin");
+  EXPECT_EQ(r.json->getValue<std::string>("date"), "2026-10-10");
+  calendar_dir_ = SourcePath("config/calendar");
+  r = Call("POST", "/api/v1/admin/calendar/reload", "admin");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.json->getArray("years")->size(), 6u);
+}
+
+TEST_F(Api, EscalationsAndIncidentsAreListed) {
+  const long long id = Id(CreateHygiene());
+  Event(id, "choose_ordinary_procedure", 1);
+  TimerService service(h_.engine(), TimerOptions{});
+  h_.clock().Advance(60LL * 24 * 3600 * 1000);
+  EXPECT_EQ(service.FireDue(h_.clock().Now()).fired, 1);
+  auto r = Call("GET", "/api/v1/escalations", "health-handler");
+  ASSERT_EQ(r.status, 200);
+  auto list = r.json->getArray("escalations");
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->getObject(0)->getValue<std::string>("kind"), "review_deadline");
+  EXPECT_EQ(
+      Call("GET", "/api/v1/escalations", "hrss-handler").json->getArray("escalations")->size(), 0u);
+  EXPECT_EQ(Call("GET", "/api/v1/incidents", "health-handler").status, 403);
+  r = Call("GET", "/api/v1/incidents", "auditor");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json->getArray("incidents")->size(), 0u);
+}
+
+TEST_F(Api, AnAdminRepairsCreditWithAReasonAndTheMethodReopens) {
+  const long long id = Id(CreateHygiene());
+  Event(id, "issue_notice", 1);
+  Event(id, "commit", 2, R"({"signer":"王五","materials":["application_form","floor_plan"]})");
+  TimerService service(h_.engine(), TimerOptions{});
+  h_.clock().Advance(60LL * 24 * 3600 * 1000);
+  service.FireDue(h_.clock().Now());
+  auto r = Call("GET", std::string("/api/v1/enterprises/") + kUscc, "health-handler");
+  ASSERT_EQ(r.json->getArray("credit_records")->size(), 1u);
+  EXPECT_EQ(r.json->getArray("commitment_barred_items")->size(), 1u);
+  const std::string path = std::string("/api/v1/enterprises/") + kUscc + "/credit-repairs";
+  EXPECT_EQ(Call("POST", path, "health-handler", R"({"reason":"已整改"})").status, 403);
+  EXPECT_EQ(Call("POST", path, "admin", R"({})").status, 400);
+  EXPECT_EQ(Call("POST", path, "admin", R"({"reason":"x","credit_record_ids":[999]})").status, 404);
+  r = Call("POST", path, "admin", R"({"reason":"补交材料，完成信用修复"})");
+  ASSERT_EQ(r.status, 201) << r.text;
+  EXPECT_TRUE(r.json->getArray("credit_records")->getObject(0)->getValue<bool>("repaired"));
+  EXPECT_EQ(r.json->getArray("commitment_barred_items")->size(), 0u);
+  EXPECT_EQ(Call("POST", path, "admin", R"({"reason":"again"})").status, 404);
+  const long long again = Id(CreateHygiene());
+  EXPECT_EQ(State(Event(again, "issue_notice", 1)), "awaiting_commitment");
 }
 
 }  // namespace

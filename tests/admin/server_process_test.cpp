@@ -1,4 +1,6 @@
 // The real executable: killed with SIGKILL while a thousand timers fire, and its controlled clock.
+#include "tests/support/server_process.hpp"
+
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -13,7 +15,6 @@
 #include <thread>
 
 #include "tests/support/harness.hpp"
-#include "tests/support/server_process.hpp"
 
 namespace permitflow {
 namespace {
@@ -129,8 +130,8 @@ TEST(ServerProcess, TheControlledClockMovesForwardOnlyAndDueTimersFire) {
                       &j),
             201);
   const std::string events = "/api/v1/applications/" + std::to_string(j->getValue<int>("id"));
-  ASSERT_EQ(http.Call("POST", events + "/events", h, R"({"event":"issue_notice","expected_version":1})",
-                      &j),
+  ASSERT_EQ(http.Call("POST", events + "/events", h,
+                      R"({"event":"issue_notice","expected_version":1})", &j),
             200);
   // 2026-03-09 23:59:59.999 in Beijing is the last moment of the commitment period.
   ASSERT_EQ(http.Call("PUT", "/api/v1/admin/clock", "dev-admin-token",
@@ -161,8 +162,8 @@ TEST(ServerProcess, TheSystemClockHasNoClockRoute) {
   Http http{server.WaitUntilListening()};
   ASSERT_GT(http.port, 0) << server.Output();
   EXPECT_EQ(http.Call("GET", "/api/v1/admin/clock", "dev-admin-token", "", nullptr), 404);
-  EXPECT_EQ(http.Call("PUT", "/api/v1/admin/clock", "dev-admin-token", R"({"now":"2030-01-01T00:00:00Z"})",
-                      nullptr),
+  EXPECT_EQ(http.Call("PUT", "/api/v1/admin/clock", "dev-admin-token",
+                      R"({"now":"2030-01-01T00:00:00Z"})", nullptr),
             404);
 }
 
