@@ -220,6 +220,7 @@ struct SqlStore::Hot {
         counter(sql),
         flags(sql),
         credit(sql),
+        write_credit(sql),
         begin(sql),
         commit(sql) {
     load.alloc();
@@ -358,6 +359,19 @@ struct SqlStore::Hot {
         " WHERE subject_id = :s AND repaired_at = 0");
     credit.define_and_bind();
 
+    write_credit.alloc();
+    write_credit.exchange(soci::use(record.subject_id));
+    write_credit.exchange(soci::use(id));
+    write_credit.exchange(soci::use(record.item_code));
+    write_credit.exchange(soci::use(record.kind));
+    write_credit.exchange(soci::use(record.legal_basis));
+    write_credit.exchange(soci::use(record.scope));
+    write_credit.exchange(soci::use(at));
+    write_credit.prepare(
+        "INSERT INTO credit_records (subject_id, application_id, item_code, kind, legal_basis,"
+        " scope, at, repaired_at) VALUES (:s, :a, :item, :kind, :basis, :scope, :at, 0)");
+    write_credit.define_and_bind();
+
     begin.alloc();
     begin.prepare("BEGIN IMMEDIATE");
     begin.define_and_bind();
@@ -376,7 +390,7 @@ struct SqlStore::Hot {
   ListFlag flag;
   CreditRecord record;
   soci::statement load, insert, subject, update, history, arm, cancel, complete, counter, flags,
-      credit, begin, commit;
+      credit, write_credit, begin, commit;
 };
 
 SqlStore::SqlStore(std::unique_ptr<soci::session> sql) : sql_(std::move(sql)) {}
@@ -552,13 +566,13 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
       hot.kind = cancel->kind;
       hot.cancel.execute(true);
     } else if (const auto* credit = std::get_if<WriteCredit>(&effect)) {
-      const std::string scope = credit->bars_whole_method ? "method" : "item";
-      long long id = app.id, at = app.updated_at;
-      *sql_ << "INSERT INTO credit_records (subject_id, application_id, item_code, kind,"
-               " legal_basis, scope, at, repaired_at)"
-               " VALUES (:s, :a, :item, :kind, :basis, :scope, :at, 0)",
-          soci::use(app.applicant.id), soci::use(id), soci::use(app.item_code),
-          soci::use(credit->kind), soci::use(credit->legal_basis), soci::use(scope), soci::use(at);
+      hot.record.subject_id = app.applicant.id;
+      hot.record.item_code = app.item_code;
+      hot.record.kind = credit->kind;
+      hot.record.legal_basis = credit->legal_basis;
+      hot.record.scope = credit->bars_whole_method ? "method" : "item";
+      hot.at = app.updated_at;
+      hot.write_credit.execute(true);
     } else if (const auto* esc = std::get_if<WriteEscalation>(&effect)) {
       long long id = app.id, at = app.updated_at;
       *sql_ << "INSERT INTO escalations (application_id, kind, department, state, at, note)"

@@ -1,5 +1,7 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
+
 #include "engine/identifiers.hpp"
 
 namespace permitflow {
@@ -221,7 +223,10 @@ void Engine::NotifyArmed(const ChangeSet& changes) {
   }
 }
 
-Result<Engine::TimerOutcome> Engine::FireTimer(const TimerRow& timer, Instant now) {
+Result<Engine::TimerOutcome> Engine::FireTimer(const TimerRow& timer, Instant claimed_at) {
+  // The firing instant is the clock's when the command runs (later than the claim for the last
+  // timers of a large batch), so the recorded lateness is the true one.
+  const Instant now = std::max(claimed_at, clock_.Now());
   const long long late_s = (now - timer.due_at) / 1000;
   const std::string payload = "{\"timer_id\":" + std::to_string(timer.id) + ",\"due_at\":\"" +
                               FormatInstant(timer.due_at) +

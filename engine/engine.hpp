@@ -45,7 +45,7 @@ class Engine {
   // Fires one claimed timer at `now` through the same road: the transition and the timer's
   // completion commit together, so a timer fires at most once. A timer whose application no longer
   // takes its event is completed as a recorded no-op. kGone: it was cancelled meanwhile.
-  Result<TimerOutcome> FireTimer(const TimerRow& timer, Instant now);
+  Result<TimerOutcome> FireTimer(const TimerRow& timer, Instant claimed_at);
 
   // Called after a commit that armed a timer (the timer driver wakes up early).
   void SetTimerListener(std::function<void()> listener);

@@ -3,7 +3,11 @@
 //       the commitment scenario in process through the real engine and SQLite store, and the same
 //       SQL writes by hand with the sqlite3 C API at the same durability, as the ceiling;
 //   permitflow-bench lifecycle --http http://127.0.0.1:8080 --n 2000 [--clients 16]
-//       the same scenario through a running server over loopback.
+//       the same scenario through a running server over loopback;
+//   permitflow-bench timers --n 100000 [--stream 2000]
+//       N overdue materials deadlines fired after a clock jump, each a revocation with its credit
+//       record in its own transaction, against the same writes by hand; then the lateness of firing
+//       under a steady stream of 200 due timers a second while a handler works.
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -22,8 +26,11 @@
 #include "adapters/calendar_files.hpp"
 #include "adapters/sql_store.hpp"
 #include "adapters/system_clock.hpp"
+#include "adapters/timer_driver.hpp"
 #include "engine/engine.hpp"
+#include "engine/timer_service.hpp"
 #include "tests/bench/bench_util.hpp"
+#include "tests/support/fake_clock.hpp"
 #include "workflows/builtin_catalogue.hpp"
 #include "workflows/workflows.hpp"
 
@@ -293,6 +300,212 @@ Figures HttpRun(const Args& args, int n) {
   return f;
 }
 
+// Arms n materials deadlines directly in the database: n applications in materials_due, as the
+// commitment route leaves them, the i-th due at first_due + i * spacing_ms. Setup, not measured.
+void SeedMaterialsDue(const std::string& path, int n, Instant first_due, Instant spacing_ms) {
+  {
+    auto migrated = SqlStore::Open("sqlite:" + path);
+    if (!migrated.ok()) Die(migrated.status().message());
+  }
+  sqlite3* db = nullptr;
+  Check(sqlite3_open(path.c_str(), &db), db, "open");
+  sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+  sqlite3_stmt* app = nullptr;
+  sqlite3_stmt* timer = nullptr;
+  Check(sqlite3_prepare_v2(
+            db,
+            "INSERT INTO applications (item_code, item_version, reform_method, department, "
+            "applicant_kind,"
+            " applicant_id, applicant_name, form, state, version, route, materials, notice_number,"
+            " permit_number, signer, note, decided_at, created_at, updated_at) VALUES"
+            " ('public_place_hygiene', 1, 'commitment', 'health', 'enterprise', ?1, "
+            "'基准测试有限公司', '{}',"
+            " 'materials_due', 3, 'commitment', 'application_form,floor_plan', '', '', '张三', '', "
+            "?2, ?2, ?2)",
+            -1, &app, nullptr),
+        db, "seed app");
+  Check(sqlite3_prepare_v2(
+            db,
+            "INSERT INTO timers (application_id, kind, due_at, state, attempts, lease_owner,"
+            " lease_expires_at, provisional, basis_at, duration_value, duration_unit)"
+            " VALUES (?1, 'materials_deadline', ?2, 'armed', 0, '', 0, 0, ?3, 20, 'working_days')",
+            -1, &timer, nullptr),
+        db, "seed timer");
+  sqlite3_exec(
+      db, "INSERT INTO subjects (id, kind, name) VALUES ('91350100M000100Y43', 'enterprise', 'x')",
+      nullptr, nullptr, nullptr);
+  for (int i = 0; i < n; ++i) {
+    const Instant due = first_due + i * spacing_ms;
+    sqlite3_bind_text(app, 1, kUscc, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(app, 2, first_due - 30LL * 86400000);
+    Check(sqlite3_step(app), db, "seed app");
+    sqlite3_reset(app);
+    sqlite3_bind_int64(timer, 1, sqlite3_last_insert_rowid(db));
+    sqlite3_bind_int64(timer, 2, due);
+    sqlite3_bind_int64(timer, 3, first_due - 30LL * 86400000);
+    Check(sqlite3_step(timer), db, "seed timer");
+    sqlite3_reset(timer);
+  }
+  sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_finalize(app);
+  sqlite3_finalize(timer);
+  sqlite3_close(db);
+}
+
+struct Wired {
+  explicit Wired(const std::string& db, const Clock& clock) {
+    auto opened = SqlStore::Open("sqlite:" + db);
+    if (!opened.ok()) Die(opened.status().message());
+    store = std::move(opened.value());
+    auto calendar = LoadCalendarFolder("config/calendar");
+    if (!calendar.ok()) Die(calendar.status().message() + " (run from the repository root)");
+    engine = std::make_unique<Engine>(*store, catalogue, clock,
+                                      std::vector<const Workflow*>{workflow.get()});
+    engine->SetCalendar(std::make_shared<WorkingCalendar>(std::move(calendar.value())));
+  }
+  BuiltinCatalogue catalogue;
+  std::unique_ptr<Workflow> workflow = MakeCommitmentWorkflow();
+  std::unique_ptr<SqlStore> store;
+  std::unique_ptr<Engine> engine;
+};
+
+// The ceiling: per timer the same writes by hand in one transaction (complete the timer, update
+// the application, insert the history row and the credit record).
+Figures RawTimers(const std::string& path, int n) {
+  SeedMaterialsDue(path, n, 1000, 1);
+  sqlite3* db = nullptr;
+  Check(sqlite3_open(path.c_str(), &db), db, "open");
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
+  const char* sql[] = {
+      "BEGIN IMMEDIATE",
+      "UPDATE timers SET state = 'fired', fired_at = 5 WHERE id = ?1 AND state IN ('armed', "
+      "'retry')",
+      "UPDATE applications SET state = 'revoked', version = version + 1, updated_at = 5 WHERE id = "
+      "?1"
+      " AND version = 3",
+      "INSERT INTO history (application_id, seq, event, from_state, to_state, actor, at, payload, "
+      "note)"
+      " VALUES (?1, 1, 'materials_deadline', 'materials_due', 'revoked', 'system', 5, '{}', '')",
+      "INSERT INTO credit_records (subject_id, application_id, item_code, kind, legal_basis, "
+      "scope, at,"
+      " repaired_at) VALUES ('91350100M000100Y43', ?1, 'public_place_hygiene', 'materials_overdue',"
+      " 'x', 'item', 5, 0)",
+      "COMMIT"};
+  std::vector<sqlite3_stmt*> st;
+  for (const char* q : sql) {
+    sqlite3_stmt* p = nullptr;
+    Check(sqlite3_prepare_v2(db, q, -1, &p, nullptr), db, q);
+    st.push_back(p);
+  }
+  Figures f;
+  const double start = NowSeconds();
+  for (int i = 1; i <= n; ++i) {
+    const double t0 = NowSeconds();
+    for (auto* p : st) {
+      if (sqlite3_bind_parameter_count(p) > 0) sqlite3_bind_int64(p, 1, i);
+      Check(sqlite3_step(p), db, sqlite3_sql(p));
+      sqlite3_reset(p);
+    }
+    f.latencies_ms.push_back((NowSeconds() - t0) * 1000.0);
+    ++f.steps;
+  }
+  f.seconds = NowSeconds() - start;
+  for (auto* p : st) sqlite3_finalize(p);
+  sqlite3_close(db);
+  return f;
+}
+
+// Lateness under a steady stream: `count` timers due 200 a second on the real clock, fired by the
+// driver thread, while a handler runs the lifecycle scenario as fast as it can.
+void Lateness(const std::string& path, int count) {
+  SystemClock clock;
+  const Instant first_due = clock.Now() + 2000;
+  SeedMaterialsDue(path, count, first_due, 5);
+  Wired w(path, clock);
+  TimerService service(*w.engine, TimerOptions{});
+  TimerDriver driver(service, clock);
+  w.engine->SetTimerListener([&driver] { driver.Wake(); });
+  std::atomic<int> fired{0};
+  driver.SetObserver([&fired](const FireReport& r) { fired += r.fired; });
+  std::atomic<bool> done{false};
+  std::atomic<long> handler_steps{0};
+  std::thread handler([&] {
+    const Actor actor{"bench", "handler", "health"};
+    while (!done) {
+      auto app = w.engine->Create({"public_place_hygiene", {"enterprise", kUscc, "x"}, "{}"}, actor,
+                                  nullptr);
+      if (!app.ok()) Die(app.status().message());
+      Application a = app.value();
+      for (const char* name : {"choose_ordinary_procedure", "decide"}) {
+        EventData d;
+        d.decision = "approve";
+        auto r = w.engine->Handle(a.id, Event{name, d, "{}"}, a.version, actor, nullptr);
+        if (!r.ok()) Die(r.status().message());
+        a = r.value();
+      }
+      handler_steps += 3;
+    }
+  });
+  const double start = NowSeconds();
+  driver.Start();
+  while (fired < count && NowSeconds() - start < 120)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  done = true;
+  handler.join();
+  driver.Stop();
+  const double seconds = NowSeconds() - start;
+  auto timers = w.store->ListTimers("fired", count + 1);
+  if (!timers.ok()) Die(timers.status().message());
+  std::vector<double> late;
+  for (const auto& t : timers.value())
+    if (t.kind == "materials_deadline") late.push_back(static_cast<double>(t.fired_at - t.due_at));
+  std::printf(
+      "lateness, %zu timers due 200/s while a handler ran %ld transitions (%.0f/s):"
+      " p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",
+      late.size(), handler_steps.load(), handler_steps.load() / seconds, Percentile(late, 0.5),
+      Percentile(late, 0.99), Percentile(late, 1.0));
+}
+
+int Timers(const Args& args) {
+  const int n = std::stoi(Arg(args, "--n", "100000"));
+  const int stream = std::stoi(Arg(args, "--stream", "2000"));
+  namespace fs = std::filesystem;
+  const std::string dir =
+      Arg(args, "--dir", (fs::temp_directory_path() / "permitflow-bench").string());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::printf(
+      "timers: %d overdue materials deadlines, each a revocation with its credit record in its"
+      " own transaction (WAL, synchronous=FULL)\n",
+      n);
+  FakeClock clock(0);
+  SeedMaterialsDue(dir + "/engine.db", n, 1000, 1);
+  Figures engine;
+  {
+    Wired w(dir + "/engine.db", clock);
+    TimerOptions options;
+    options.max_rounds = n;  // one call fires them all
+    TimerService service(*w.engine, options);
+    clock.Set(1000 + n + 1);  // the jump past every deadline
+    const double start = NowSeconds();
+    const FireReport r = service.FireDue(clock.Now());
+    engine.seconds = NowSeconds() - start;
+    engine.steps = r.fired;
+    if (r.fired != n) Die("fired " + std::to_string(r.fired) + " of " + std::to_string(n));
+  }
+  const long rss = PeakRssKb();
+  const Figures raw = RawTimers(dir + "/raw.db", n);
+  std::printf("%-28s %8ld fired in %7.2f s = %9.1f timers/s\n", "engine timer service",
+              engine.steps, engine.seconds, engine.steps / engine.seconds);
+  std::printf("%-28s %8ld fired in %7.2f s = %9.1f timers/s\n", "raw sqlite3 C API ceiling",
+              raw.steps, raw.seconds, raw.steps / raw.seconds);
+  std::printf("ratio engine/raw: %.2f; peak RSS %ld KiB\n",
+              (engine.steps / engine.seconds) / (raw.steps / raw.seconds), rss);
+  Lateness(dir + "/stream.db", stream);
+  fs::remove_all(dir);
+  return 0;
+}
+
 int Lifecycle(const Args& args) {
   const int n = std::stoi(Arg(args, "--n", "20000"));
   if (args.count("--http")) {
@@ -334,13 +547,15 @@ int Lifecycle(const Args& args) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: permitflow-bench lifecycle [--n N] [--http URL --token T --clients C]\n";
+    std::cerr << "usage: permitflow-bench lifecycle [--n N] [--http URL --token T --clients C]\n"
+                 "       permitflow-bench timers [--n N] [--stream N]\n";
     return 2;
   }
   permitflow::bench::Args args;
   for (int i = 2; i + 1 < argc; i += 2) args[argv[i]] = argv[i + 1];
   const std::string mode = argv[1];
   if (mode == "lifecycle") return permitflow::bench::Lifecycle(args);
+  if (mode == "timers") return permitflow::bench::Timers(args);
   std::cerr << "permitflow-bench: unknown mode " << mode << "\n";
   return 2;
 }
