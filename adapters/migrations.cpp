@@ -62,6 +62,18 @@ const std::vector<Migration>& Migrations() {
            "NULL)",
            "CREATE INDEX escalations_by_department ON escalations (department, id)",
        }},
+      {3,
+       "the item catalogue and departments; review stages on applications",
+       {
+           "CREATE TABLE departments (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
+           "CREATE TABLE items ("
+           " code TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL,"
+           " definition TEXT NOT NULL, saved_at BIGINT NOT NULL, published_at BIGINT NOT NULL,"
+           " PRIMARY KEY (code, version))",
+           "ALTER TABLE applications ADD COLUMN stage INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE applications ADD COLUMN clock_remaining INTEGER NOT NULL DEFAULT -1",
+           "ALTER TABLE applications ADD COLUMN clock_due BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

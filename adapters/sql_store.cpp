@@ -38,11 +38,11 @@ Status FromSoci(const soci::soci_error& e) {
 constexpr const char* kAppColumns =
     "id, item_code, item_version, reform_method, department, applicant_kind, applicant_id,"
     " applicant_name, form, state, version, route, materials, notice_number, permit_number,"
-    " signer, note, decided_at, created_at, updated_at";
+    " signer, note, decided_at, created_at, updated_at, stage, clock_remaining, clock_due";
 
 struct AppRow {
-  long long id = 0, version = 0, decided_at = 0, created_at = 0, updated_at = 0;
-  int item_version = 0;
+  long long id = 0, version = 0, decided_at = 0, created_at = 0, updated_at = 0, clock_due = 0;
+  int item_version = 0, stage = 0, clock_remaining = -1;
   std::string item_code, reform_method, department, applicant_kind, applicant_id, applicant_name,
       form, state, route, materials, notice_number, permit_number, signer, note;
 
@@ -67,6 +67,9 @@ struct AppRow {
     st.exchange(soci::into(decided_at));
     st.exchange(soci::into(created_at));
     st.exchange(soci::into(updated_at));
+    st.exchange(soci::into(stage));
+    st.exchange(soci::into(clock_remaining));
+    st.exchange(soci::into(clock_due));
   }
 
   static AppRow From(const Application& a) {
@@ -91,6 +94,9 @@ struct AppRow {
     r.decided_at = a.decided_at;
     r.created_at = a.created_at;
     r.updated_at = a.updated_at;
+    r.stage = a.stage;
+    r.clock_remaining = a.clock_remaining;
+    r.clock_due = a.clock_due;
     return r;
   }
 
@@ -114,6 +120,9 @@ struct AppRow {
     a.decided_at = decided_at;
     a.created_at = created_at;
     a.updated_at = updated_at;
+    a.stage = stage;
+    a.clock_remaining = clock_remaining;
+    a.clock_due = clock_due;
     return a;
   }
 };
@@ -140,6 +149,10 @@ std::vector<Application> SelectApplications(soci::session& sql, const std::strin
 
 std::string FormatNumber(int year, long long n) {
   return "〔" + std::to_string(year) + "〕第 " + std::to_string(n) + " 号";
+}
+
+std::string FormatFilingNumber(int year, long long n) {
+  return "〔" + std::to_string(year) + "〕备字第 " + std::to_string(n) + " 号";
 }
 
 std::string FormatPermitNumber(int year, long long n) {
@@ -242,13 +255,16 @@ struct SqlStore::Hot {
     insert.exchange(soci::use(row.decided_at));
     insert.exchange(soci::use(row.created_at));
     insert.exchange(soci::use(row.updated_at));
+    insert.exchange(soci::use(row.stage));
+    insert.exchange(soci::use(row.clock_remaining));
+    insert.exchange(soci::use(row.clock_due));
     insert.prepare(
         "INSERT INTO applications (item_code, item_version, reform_method, department,"
         " applicant_kind, applicant_id, applicant_name, form, state, version, route, materials,"
-        " notice_number, permit_number, signer, note, decided_at, created_at, updated_at)"
-        " VALUES (:item_code, :item_version, :method, :dept, :akind, :aid, :aname, :form,"
-        " :state, :version, :route, :materials, :notice, :permit, :signer, :note, :decided,"
-        " :created, :updated)");
+        " notice_number, permit_number, signer, note, decided_at, created_at, updated_at, stage,"
+        " clock_remaining, clock_due) VALUES (:item_code, :item_version, :method, :dept, :akind,"
+        " :aid, :aname, :form, :state, :version, :route, :materials, :notice, :permit, :signer,"
+        " :note, :decided, :created, :updated, :stage, :clock, :clock_due)");
     insert.define_and_bind();
 
     subject.alloc();
@@ -268,12 +284,16 @@ struct SqlStore::Hot {
       update.exchange(soci::use(*v));
     update.exchange(soci::use(row.decided_at));
     update.exchange(soci::use(row.updated_at));
+    update.exchange(soci::use(row.stage));
+    update.exchange(soci::use(row.clock_remaining));
+    update.exchange(soci::use(row.clock_due));
     update.exchange(soci::use(id));
     update.exchange(soci::use(expected));
     update.prepare(
         "UPDATE applications SET state = :state, version = version + 1, route = :route,"
         " materials = :materials, notice_number = :notice, permit_number = :permit,"
-        " signer = :signer, note = :note, decided_at = :decided, updated_at = :updated"
+        " signer = :signer, note = :note, decided_at = :decided, updated_at = :updated,"
+        " stage = :stage, clock_remaining = :clock, clock_due = :clock_due"
         " WHERE id = :id AND version = :expected");
     update.define_and_bind();
 
@@ -510,15 +530,19 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
   // moves in this transaction and rolls back with it.
   for (const auto& effect : changes.effects) {
     if (const auto* n = std::get_if<IssueNumber>(&effect)) {
-      hot.kind = n->kind == IssueNumber::Kind::kNotice ? "notice" : "permit";
+      hot.kind = n->kind == IssueNumber::Kind::kNotice
+                     ? "notice"
+                     : n->kind == IssueNumber::Kind::kPermit ? "permit" : "filing";
       hot.row.department = app.department;
       hot.counter_year = n->year;
       hot.counter.execute(true);
       hot.counter.fetch();  // step past the RETURNING row, so the statement is finished
       if (n->kind == IssueNumber::Kind::kNotice)
         app.notice_number = FormatNumber(n->year, hot.counter_last);
-      else
+      else if (n->kind == IssueNumber::Kind::kPermit)
         app.permit_number = FormatPermitNumber(n->year, hot.counter_last);
+      else  // a filing's number stands where a permit's would
+        app.permit_number = FormatFilingNumber(n->year, hot.counter_last);
     }
   }
 
@@ -895,6 +919,78 @@ Result<std::vector<Escalation>> SqlStore::ListEscalations(const std::string& dep
       } while (st.fetch());
     }
     return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<ItemVersionInfo>> SqlStore::LoadItems() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    ItemVersionInfo v;
+    long long saved = 0, published = 0;
+    soci::statement st = (sql_->prepare << "SELECT code, version, status, definition, saved_at,"
+                                           " published_at FROM items ORDER BY code, version",
+                          soci::into(v.code), soci::into(v.version), soci::into(v.status),
+                          soci::into(v.json), soci::into(saved), soci::into(published));
+    std::vector<ItemVersionInfo> out;
+    if (st.execute(true)) {
+      do {
+        v.saved_at = saved;
+        v.published_at = published;
+        out.push_back(v);
+      } while (st.fetch());
+    }
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::WriteItems(const std::vector<ItemVersionInfo>& versions) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    for (const auto& v : versions) {
+      long long saved = v.saved_at, published = v.published_at;
+      *sql_ << "INSERT INTO items (code, version, status, definition, saved_at, published_at)"
+               " VALUES (:c, :v, :s, :d, :sa, :pa) ON CONFLICT (code, version) DO UPDATE SET"
+               " status = excluded.status, definition = excluded.definition,"
+               " saved_at = excluded.saved_at, published_at = excluded.published_at",
+          soci::use(v.code), soci::use(v.version), soci::use(v.status), soci::use(v.json),
+          soci::use(saved), soci::use(published);
+    }
+    tr.commit();
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<Department>> SqlStore::LoadDepartments() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Department d;
+    soci::statement st = (sql_->prepare << "SELECT id, name FROM departments ORDER BY id",
+                          soci::into(d.id), soci::into(d.name));
+    std::vector<Department> out;
+    if (st.execute(true)) {
+      do out.push_back(d);
+      while (st.fetch());
+    }
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::SaveDepartment(const Department& d) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    *sql_ << "INSERT INTO departments (id, name) VALUES (:id, :name)"
+             " ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        soci::use(d.id), soci::use(d.name);
+    return Status::Ok();
   } catch (const soci::soci_error& e) {
     return FromSoci(e);
   }

@@ -44,6 +44,13 @@ class SqlStore : public Store {
   Result<std::vector<Escalation>> ListEscalations(const std::string& department, std::int64_t after,
                                                   int limit) override;
 
+  // The catalogue's rows, for adapters/stored_catalogue.hpp: every version of every item, and
+  // an upsert of versions in one transaction.
+  Result<std::vector<ItemVersionInfo>> LoadItems();
+  Status WriteItems(const std::vector<ItemVersionInfo>& versions);
+  Result<std::vector<Department>> LoadDepartments();
+  Status SaveDepartment(const Department& department);
+
   int schema_version() const { return schema_version_; }
 
  private:

@@ -10,6 +10,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -32,8 +33,11 @@ int HttpStatusFor(Code code) {
       return 400;
     case Code::kInvalidTransition:
     case Code::kIncomplete:
+    case Code::kInvalidItem:
       return 422;
     case Code::kConflict:
+    case Code::kNoPermitRequired:
+    case Code::kItemRetired:
       return 409;
     case Code::kUnauthorized:
       return 401;
@@ -87,14 +91,23 @@ class ApiServer::Router {
  public:
   using Handler = std::function<Response(Request&)>;
 
-  Router(Engine& engine, const Principals& principals, ServerHooks hooks)
-      : engine_(engine), principals_(principals), hooks_(std::move(hooks)) {
+  Router(Engine& engine, ItemRegistry& items, const Principals& principals, ServerHooks hooks)
+      : engine_(engine), items_(items), principals_(principals), hooks_(std::move(hooks)) {
     Add("GET", "/healthz", false, [](Request&) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
       o->set("status", "ok");
       return Json(200, o);
     });
     Add("GET", "/api/v1/items", true, [this](Request& r) { return ListItems(r); });
+    Add("POST", "/api/v1/items", true, [this](Request& r) { return CreateItem(r); });
+    Add("POST", "/api/v1/items:import", true, [this](Request& r) { return ImportItems(r); });
+    Add("GET", "/api/v1/items/{code}", true, [this](Request& r) { return GetItem(r); });
+    Add("PUT", "/api/v1/items/{code}/draft", true, [this](Request& r) { return PutDraft(r); });
+    Add("POST", "/api/v1/items/{code}/publish", true, [this](Request& r) { return Publish(r); });
+    Add("POST", "/api/v1/items/{code}/retire", true, [this](Request& r) { return Retire(r); });
+    Add("GET", "/api/v1/departments", true, [this](Request& r) { return Departments(r); });
+    Add("POST", "/api/v1/departments", true, [this](Request& r) { return SaveDepartment(r); });
+    Add("PUT", "/api/v1/departments/{id}", true, [this](Request& r) { return SaveDepartment(r); });
     Add("POST", "/api/v1/applications", true, [this](Request& r) { return Create(r); });
     Add("GET", "/api/v1/applications", true, [this](Request& r) { return List(r); });
     Add("GET", "/api/v1/applications/{id}", true, [this](Request& r) { return Get(r); });
@@ -179,12 +192,126 @@ class ApiServer::Router {
     return Status::Ok();
   }
 
-  Response ListItems(Request&) {
+  Response ListItems(Request& r) {
+    const std::string method = r.query["method"], department = r.query["department"],
+                      text = r.query["text"];
     Poco::JSON::Array::Ptr items = new Poco::JSON::Array();
-    for (const auto& item : engine_.catalogue().All()) items->add(RenderItem(*item));
+    for (const auto& item : items_.All()) {
+      if (!method.empty() && item->reform_method != method) continue;
+      if (!department.empty() && item->approving_department != department &&
+          std::find(item->supervising_departments.begin(), item->supervising_departments.end(),
+                    department) == item->supervising_departments.end())
+        continue;
+      if (!text.empty() && item->name.find(text) == std::string::npos &&
+          item->code.find(text) == std::string::npos)
+        continue;
+      items->add(RenderItem(*item));
+    }
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
     o->set("items", items);
     return Json(200, o);
+  }
+
+  Response ItemBody(const std::string& code, int status) {
+    auto versions = items_.Versions(code);
+    if (!versions.ok()) return Error(versions.status());
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("code", code);
+    auto current = items_.Find(code, 0);
+    o->set("current", current ? Poco::Dynamic::Var(RenderItem(*current)) : Poco::Dynamic::Var());
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array();
+    for (const auto& v : versions.value()) list->add(RenderItemVersion(v));
+    o->set("versions", list);
+    return Json(status, o);
+  }
+
+  Response GetItem(Request& r) { return ItemBody(r.params["code"], 200); }
+
+  Response CreateItem(Request& r) {
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    auto saved = items_.SaveDraft(r.body, "", engine_.clock().Now());
+    if (!saved.ok()) return Error(saved.status());
+    return ItemBody(saved->code, 201);
+  }
+
+  Response PutDraft(Request& r) {
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    auto saved = items_.SaveDraft(r.body, r.params["code"], engine_.clock().Now());
+    if (!saved.ok()) return Error(saved.status());
+    return ItemBody(saved->code, 200);
+  }
+
+  Response Publish(Request& r) {
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    auto published = items_.Publish(r.params["code"], engine_.clock().Now());
+    if (!published.ok()) return Error(published.status());
+    return ItemBody(published->code, 200);
+  }
+
+  Response Retire(Request& r) {
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    auto retired = items_.Retire(r.params["code"], engine_.clock().Now());
+    if (!retired.ok()) return Error(retired.status());
+    return ItemBody(retired->code, 200);
+  }
+
+  Response ImportItems(Request& r) {
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    const bool all_or_nothing = r.query["all_or_nothing"] == "true";
+    auto report = items_.Import(r.body, all_or_nothing, engine_.clock().Now());
+    if (!report.ok()) return Error(report.status());
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("applied", report->applied);
+    Poco::JSON::Array::Ptr imported = new Poco::JSON::Array();
+    for (const auto& c : report->imported) imported->add(c);
+    o->set("imported", imported);
+    Poco::JSON::Array::Ptr rejected = new Poco::JSON::Array();
+    for (const auto& p : report->rejected) {
+      Poco::JSON::Object::Ptr po = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      po->set("row", p.row);
+      po->set("reason", p.reason);
+      rejected->add(po);
+    }
+    o->set("rejected", rejected);
+    return Json(report->applied ? 200 : 422, o);
+  }
+
+  Response Departments(Request&) {
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array();
+    for (const auto& d : items_.Departments()) {
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      o->set("id", d.id);
+      o->set("name", d.name);
+      list->add(o);
+    }
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("departments", list);
+    return Json(200, o);
+  }
+
+  Response SaveDepartment(Request& r) {
+    Status s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    auto body = ParseObject(r.body);
+    if (!body.ok()) return Error(body.status());
+    Department d;
+    d.id = r.params.count("id") ? r.params["id"] : "";
+    if (d.id.empty()) {
+      s = ReadString(body.value(), "id", "id", true, &d.id);
+      if (!s.ok()) return Error(s);
+    }
+    s = ReadString(body.value(), "name", "name", true, &d.name);
+    if (!s.ok()) return Error(s);
+    s = items_.SaveDepartment(d);
+    if (!s.ok()) return Error(s);
+    Response out = Departments(r);
+    out.status = r.method == "POST" ? 201 : 200;
+    return out;
   }
 
   Response RenderById(std::int64_t id, int status) {
@@ -448,6 +575,7 @@ class ApiServer::Router {
   }
 
   Engine& engine_;
+  ItemRegistry& items_;
   const Principals& principals_;
   ServerHooks hooks_;
   std::vector<Route> routes_;
@@ -518,9 +646,9 @@ void Handler::handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPSer
   out.send() << resp.body;
 }
 
-ApiServer::ApiServer(Engine& engine, const Principals& principals, ServerOptions options,
-                     ServerHooks hooks)
-    : router_(std::make_unique<Router>(engine, principals, std::move(hooks))),
+ApiServer::ApiServer(Engine& engine, ItemRegistry& items, const Principals& principals,
+                     ServerOptions options, ServerHooks hooks)
+    : router_(std::make_unique<Router>(engine, items, principals, std::move(hooks))),
       options_(std::move(options)) {}
 
 ApiServer::~ApiServer() { Stop(); }

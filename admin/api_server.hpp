@@ -35,8 +35,8 @@ struct ServerHooks {
 
 class ApiServer {
  public:
-  ApiServer(Engine& engine, const Principals& principals, ServerOptions options,
-            ServerHooks hooks = {});
+  ApiServer(Engine& engine, ItemRegistry& items, const Principals& principals,
+            ServerOptions options, ServerHooks hooks = {});
   ~ApiServer();
   void Start();
   void Stop();

@@ -118,6 +118,8 @@ Result<NewApplication> ParseNewApplication(const JsonObject& body) {
     if (!body->isObject("form")) return WrongType("form", "an object", "对象");
     a.form_json = ToJson(body->getObject("form"));
   }
+  s = ReadStringList(body, "materials", "materials", false, &a.materials);
+  if (!s.ok()) return s;
   return a;
 }
 
@@ -135,6 +137,8 @@ Result<Event> ParseEvent(const JsonObject& body, long long* expected_version) {
   }
   EventData& d = e.data;
   for (auto [key, out] : {std::pair<const char*, std::string*>{"signer", &d.signer},
+                          {"stage", &d.stage},
+                          {"notes", &d.notes},
                           {"result", &d.result},
                           {"findings", &d.findings},
                           {"decision", &d.decision},
@@ -230,7 +234,10 @@ JsonObject RenderApplicationSummary(const Application& app, const ItemDefinition
     o->set(key, v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(v));
   };
   optional("notice_number", app.notice_number);
-  optional("permit_number", app.permit_number);
+  // A filing's number stands where a permit's would; it is shown under its own name.
+  const bool filing = app.reform_method == "filing";
+  optional("permit_number", filing ? "" : app.permit_number);
+  if (filing) optional("filing_number", app.permit_number);
   optional("signer", app.signer);
   optional("ineligible_reason", app.note);
   o->set("created_at", FormatInstant(app.created_at));
@@ -267,6 +274,23 @@ JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefiniti
     deadlines->add(d);
   }
   o->set("deadlines", deadlines);
+  if (item && app.reform_method == "optimize") {
+    const auto& stages = item->review_stages;
+    if (app.state == "under_review" && static_cast<size_t>(app.stage) < stages.size()) {
+      JsonObject st = NewObject();
+      st->set("index", app.stage);
+      st->set("name", stages[static_cast<size_t>(app.stage)].name);
+      st->set("department", stages[static_cast<size_t>(app.stage)].department);
+      for (const auto& t : detail.deadlines)
+        if (t.kind == "stage_deadline") st->set("due_at", FormatInstant(t.due_at));
+      o->set("current_stage", st);
+    }
+    JsonObject clock = NewObject();
+    clock->set("running", app.clock_due != 0);
+    if (app.clock_due != 0) clock->set("due_at", FormatInstant(app.clock_due));
+    if (app.clock_remaining >= 0) clock->set("paused_with_working_days_left", app.clock_remaining);
+    o->set("statutory_clock", clock);
+  }
   Poco::JSON::Array::Ptr history = new Poco::JSON::Array();
   for (const auto& h : detail.history) {
     JsonObject r = NewObject();
@@ -281,6 +305,17 @@ JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefiniti
     history->add(r);
   }
   o->set("history", history);
+  return o;
+}
+
+JsonObject RenderItemVersion(const ItemVersionInfo& v) {
+  JsonObject o = NewObject();
+  o->set("version", v.version);
+  o->set("status", v.status);
+  o->set("saved_at", FormatInstant(v.saved_at));
+  o->set("published_at", v.published_at ? Poco::Dynamic::Var(FormatInstant(v.published_at))
+                                        : Poco::Dynamic::Var());
+  o->set("definition", ParseStoredJson(v.json));
   return o;
 }
 
@@ -324,8 +359,10 @@ JsonObject RenderItem(const ItemDefinition& item) {
     mo->set("id", m.id);
     mo->set("name", m.name);
     mo->set("when", WhenName(m.when));
-    if (m.when == MaterialSpec::When::kDeferred)
-      mo->set("due_within", RenderDuration(m.due_within));
+    if (m.when == MaterialSpec::When::kDeferred && m.due_date)
+      mo->set("due_date", FormatDate(*m.due_date));
+    else if (m.when == MaterialSpec::When::kDeferred)
+      mo->set("due", RenderDuration(m.due_within));
     materials->add(mo);
   }
   o->set("materials", materials);
@@ -342,6 +379,21 @@ JsonObject RenderItem(const ItemDefinition& item) {
   v->set("within", RenderDuration(item.verification.within));
   o->set("verification", v);
   o->set("decide_on_commit", item.decide_on_commit);
+  o->set("level", item.level);
+  o->set("reform_measures", item.reform_measures);
+  o->set("supervision_measures", item.supervision_measures);
+  Poco::JSON::Array::Ptr stages = new Poco::JSON::Array();
+  for (const auto& st : item.review_stages) {
+    JsonObject so = NewObject();
+    so->set("name", st.name);
+    so->set("department", st.department);
+    so->set("time_limit", RenderDuration(st.time_limit));
+    stages->add(so);
+  }
+  o->set("review_stages", stages);
+  o->set("scope_terms", StringArray(item.scope_terms));
+  o->set("effective_from", FormatDate(item.effective_from));
+  o->set("retired", item.retired);
   return o;
 }
 

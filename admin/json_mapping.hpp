@@ -36,6 +36,7 @@ JsonObject RenderItem(const ItemDefinition& item);
 JsonObject RenderSubject(const SubjectView& subject, const std::string& closed_reason);
 JsonObject RenderDuration(const Duration& d);
 JsonObject RenderTimer(const TimerRow& t);
+JsonObject RenderItemVersion(const ItemVersionInfo& v);
 JsonObject RenderEscalation(const Escalation& e);
 
 }  // namespace permitflow

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -11,17 +13,18 @@
 #include "adapters/calendar_files.hpp"
 #include "adapters/controlled_clock.hpp"
 #include "adapters/sql_store.hpp"
+#include "adapters/stored_catalogue.hpp"
 #include "adapters/system_clock.hpp"
 #include "adapters/timer_driver.hpp"
 #include "admin/api_server.hpp"
 #include "admin/settings.hpp"
-#include "workflows/builtin_catalogue.hpp"
 #include "workflows/workflows.hpp"
 
 namespace {
 
 int Usage() {
-  std::cerr << "usage: permitflow serve [--config FILE] [-D key=value]...\n";
+  std::cerr << "usage: permitflow serve [--config FILE] [-D key=value]...\n"
+               "       permitflow catalogue import FILE [--all-or-nothing] [--config FILE] [-D key=value]...\n";
   return 2;
 }
 
@@ -39,6 +42,11 @@ int Serve(const permitflow::Settings& settings) {
   auto calendar = LoadCalendarFolder(settings.calendar_dir);
   if (!calendar.ok()) return Fail(calendar.status());
 
+  auto catalogue = StoredCatalogue::Open(*store.value());
+  if (!catalogue.ok()) return Fail(catalogue.status());
+  Status seeded = catalogue.value()->SeedIfEmpty(settings.catalogue_dir, SystemClock().Now());
+  if (!seeded.ok()) return Fail(seeded);
+
   SystemClock system_clock;
   std::unique_ptr<ControlledClock> controlled;
   if (settings.clock == "controlled") {
@@ -47,9 +55,10 @@ int Serve(const permitflow::Settings& settings) {
     controlled = std::make_unique<ControlledClock>(start);
   }
   const Clock& clock = controlled ? static_cast<const Clock&>(*controlled) : system_clock;
-  BuiltinCatalogue catalogue;
-  auto commitment = MakeCommitmentWorkflow();
-  Engine engine(*store.value(), catalogue, clock, {commitment.get()});
+  const auto workflows = MakeAllWorkflows();
+  std::vector<const Workflow*> machines;
+  for (const auto& w : workflows) machines.push_back(w.get());
+  Engine engine(*store.value(), *catalogue.value(), clock, machines);
   // Loading the calendar at start-up also recomputes deadlines that were provisional before.
   auto recomputed =
       engine.ReloadCalendar(std::make_shared<WorkingCalendar>(std::move(calendar.value())));
@@ -80,7 +89,7 @@ int Serve(const permitflow::Settings& settings) {
   }
   hooks.wake_timers = [&driver] { driver.Wake(); };
   hooks.load_calendar = [dir = settings.calendar_dir] { return LoadCalendarFolder(dir); };
-  ApiServer server(engine, principals.value(), options, hooks);
+  ApiServer server(engine, *catalogue.value(), principals.value(), options, hooks);
   // Overdue timers (after downtime) fire first, oldest first, before requests are served.
   const FireReport overdue = timers.FireDue(clock.Now());
   if (overdue.handled() > 0) {
@@ -98,7 +107,7 @@ int Serve(const permitflow::Settings& settings) {
   std::cout << "permitflow listening on http://" << settings.host << ":" << server.port()
             << " (database " << settings.database_url << ", schema version "
             << store.value()->schema_version() << ", " << principals->size() << " principals, "
-            << catalogue.All().size() << " items, " << settings.clock << " clock at "
+            << catalogue.value()->All().size() << " items, " << settings.clock << " clock at "
             << FormatInstant(clock.Now()) << ")" << std::endl;
   int sig = 0;
   sigwait(&stop, &sig);
@@ -109,16 +118,61 @@ int Serve(const permitflow::Settings& settings) {
   return 0;
 }
 
+// permitflow catalogue import FILE: a JSON array of definitions or the catalogue's CSV. Prints
+// each rejected row; exits 1 when any row was rejected (and nothing was imported with
+// --all-or-nothing).
+int ImportCatalogue(const permitflow::Settings& settings, const std::string& file,
+                    bool all_or_nothing) {
+  using namespace permitflow;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "permitflow: cannot read " << file << "\n";
+    return 1;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto store = SqlStore::Open(settings.database_url);
+  if (!store.ok()) return Fail(store.status());
+  auto catalogue = StoredCatalogue::Open(*store.value());
+  if (!catalogue.ok()) return Fail(catalogue.status());
+  const Instant now = SystemClock().Now();
+  Status seeded = catalogue.value()->SeedIfEmpty(settings.catalogue_dir, now);
+  if (!seeded.ok()) return Fail(seeded);
+  auto report = catalogue.value()->Import(text.str(), all_or_nothing, now);
+  if (!report.ok()) return Fail(report.status());
+  for (const auto& p : report->rejected)
+    std::cout << file << ": row " << p.row << ": " << p.reason << "\n";
+  if (!report->applied) {
+    std::cout << "nothing imported (--all-or-nothing): " << report->rejected.size()
+              << " row(s) rejected\n";
+    return 1;
+  }
+  std::cout << "imported " << report->imported.size() << " item(s), rejected "
+            << report->rejected.size() << "\n";
+  return report->rejected.empty() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) return Usage();
-  const std::string command = argv[1];
+  std::string command = argv[1];
+  int first = 2;
+  std::string file;
+  bool all_or_nothing = false;
+  if (command == "catalogue") {
+    if (argc < 4 || std::string(argv[2]) != "import") return Usage();
+    command = "catalogue import";
+    file = argv[3];
+    first = 4;
+  }
   std::string config;
   std::map<std::string, std::string> overrides;
-  for (int i = 2; i < argc; ++i) {
+  for (int i = first; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--config" && i + 1 < argc) {
+    if (arg == "--all-or-nothing" && command == "catalogue import") {
+      all_or_nothing = true;
+    } else if (arg == "--config" && i + 1 < argc) {
       config = argv[++i];
     } else if (arg == "-D" && i + 1 < argc) {
       const std::string kv = argv[++i];
@@ -132,5 +186,6 @@ int main(int argc, char** argv) {
   auto settings = permitflow::LoadSettings(config, overrides);
   if (!settings.ok()) return Fail(settings.status());
   if (command == "serve") return Serve(settings.value());
+  if (command == "catalogue import") return ImportCatalogue(settings.value(), file, all_or_nothing);
   return Usage();
 }

@@ -30,6 +30,7 @@ Result<Settings> LoadSettings(const std::string& file,
     s.database_url = config->getString("database.url", s.database_url);
     s.principals_file = config->getString("auth.principals_file", s.principals_file);
     s.calendar_dir = config->getString("calendar.dir", s.calendar_dir);
+    s.catalogue_dir = config->getString("catalogue.dir", s.catalogue_dir);
     s.clock = config->getString("engine.clock", s.clock);
     s.clock_start = config->getString("engine.clock_start", s.clock_start);
     s.timer_batch = config->getInt("timers.batch", s.timer_batch);

@@ -34,6 +34,13 @@ Date WorkingCalendar::AddWorkingDays(const Date& from, int n, bool* provisional)
   return d;
 }
 
+int WorkingCalendar::WorkingDaysBetween(const Date& from, const Date& to) const {
+  int n = 0;
+  for (Date d = AddDays(from, 1); !(to < d); d = AddDays(d, 1))
+    if (IsWorkingDay(d)) ++n;
+  return n;
+}
+
 Deadline WorkingCalendar::DeadlineAfter(Instant from, const Duration& dur) const {
   const Date start = LocalDate(from);
   Deadline out;

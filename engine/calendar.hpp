@@ -42,6 +42,8 @@ class WorkingCalendar {
   bool IsWorkingDay(const Date& d) const;
   // The date n working days after `from` (from itself not counted); n = 0 gives `from`.
   Date AddWorkingDays(const Date& from, int n, bool* provisional) const;
+  // How many working days lie after `from` up to and including `to` (0 when to <= from).
+  int WorkingDaysBetween(const Date& from, const Date& to) const;
   // When a duration that starts at `from` ends: the end of its last day, China Standard Time.
   Deadline DeadlineAfter(Instant from, const Duration& d) const;
 

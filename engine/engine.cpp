@@ -104,32 +104,56 @@ Result<Application> Engine::Create(const NewApplication& input, const Actor& act
   auto item = catalogue_.Find(input.item_code);
   if (!item) {
     return Status::Error(Code::kUnknownItem, "item " + input.item_code + " is not in the catalogue",
-                         "事项清单中没有事项 " + input.item_code,
-                         {{"item_code", {input.item_code}}});
+                         "事项清单中没有事项 " + input.item_code, {{"item_code", {input.item_code}}});
+  }
+  if (item->retired) {
+    return Status::Error(Code::kItemRetired, "item " + item->code + " is retired",
+                         "事项 " + item->code + " 已停用，不再受理", {{"item_code", {item->code}}});
+  }
+  if (item->reform_method == "cancel") {
+    // 直接取消审批: registration alone suffices; the supervising departments are informed.
+    return Status::Error(Code::kNoPermitRequired,
+                         item->name + " needs no permit since " + FormatDate(item->effective_from),
+                         "自 " + FormatDate(item->effective_from) + " 起“" + item->name +
+                             "”已直接取消审批，无需申请，取得营业执照即可经营",
+                         {{"item_code", {item->code}},
+                          {"since", {FormatDate(item->effective_from)}},
+                          {"informed_departments", item->supervising_departments}});
   }
   const Workflow* workflow = WorkflowFor(item->reform_method);
-  if (!workflow) {
-    return Status::Error(Code::kInvalidArgument,
-                         "item " + item->code + " uses reform method " + item->reform_method +
-                             ", which takes no application here",
-                         "事项 " + item->code + " 的改革方式不受理申请");
+  if (!workflow) return NotFound("workflow", "流程", item->reform_method);
+  std::vector<std::string> unknown;
+  for (const auto& m : input.materials)
+    if (!item->FindMaterial(m)) unknown.push_back(m);
+  if (!unknown.empty()) {
+    return Status::Error(Code::kInvalidArgument, "materials: item " + item->code + " has no such material",
+                         "materials：事项 " + item->code + " 不包含所列材料",
+                         {{"field", {"materials"}}, {"unknown", unknown}});
   }
   const Instant now = clock_.Now();
-  ChangeSet changes;
-  changes.insert = true;
-  Application& app = changes.app;
+  Application app;
   app.item_code = item->code;
   app.item_version = item->version;
   app.reform_method = item->reform_method;
   app.department = item->approving_department;
   app.applicant = input.applicant;
   app.form_json = input.form_json;
+  app.materials = input.materials;
   app.state = workflow->InitialState();
   app.created_at = app.updated_at = now;
   if (authorize) {
     s = authorize(app);
     if (!s.ok()) return s;
   }
+  auto calendar = Calendar();
+  const StepContext ctx{*item, *calendar, now, actor, ""};
+  auto started = workflow->Start(app, ctx);
+  if (!started.ok()) return started.status();
+
+  ChangeSet changes;
+  changes.insert = true;
+  changes.app = std::move(started->app);
+  changes.app.updated_at = now;
   HistoryEntry h;
   h.event = "create";
   h.to_state = app.state;
@@ -137,7 +161,11 @@ Result<Application> Engine::Create(const NewApplication& input, const Actor& act
   h.at = now;
   h.payload_json = input.form_json;
   changes.history.push_back(std::move(h));
-  return store_.Commit(changes);
+  for (auto& row : started->history) changes.history.push_back(std::move(row));
+  changes.effects = std::move(started->effects);
+  auto committed = store_.Commit(changes);
+  if (committed.ok()) NotifyArmed(changes);
+  return committed;
 }
 
 Result<Application> Engine::Handle(std::int64_t id, const Event& event,

@@ -20,6 +20,7 @@ struct NewApplication {
   std::string item_code;
   Applicant applicant;
   std::string form_json = "{}";
+  std::vector<std::string> materials;  // ids of the materials that come with the application
 };
 
 // Decides whether the actor may act on an application; called with the stored (or new) row.

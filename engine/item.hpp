@@ -2,10 +2,12 @@
 // Plain values; a published definition is never changed, so share it freely between threads.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/calendar.hpp"
+#include "engine/time.hpp"
 
 namespace permitflow {
 
@@ -14,7 +16,8 @@ struct MaterialSpec {
   std::string id;
   std::string name;
   When when = When::kUpfront;
-  Duration due_within;  // for deferred materials: counted from the approval
+  Duration due_within;           // deferred: counted from the approval ...
+  std::optional<Date> due_date;  // ... or a fixed date, whichever the item names
 };
 
 const char* WhenName(MaterialSpec::When when);
@@ -26,10 +29,24 @@ struct VerificationSpec {
   Duration within{30, Duration::Unit::kWorkingDays};
 };
 
+// A step of the ordinary procedure that admins define per item (现场核查, 专家评审, 公示 ...).
+struct ReviewStage {
+  std::string name;
+  std::string department;
+  Duration time_limit{5, Duration::Unit::kWorkingDays};
+};
+
 struct ItemDefinition {
   std::string code;
   int version = 1;
+  bool retired = false;  // no new applications; those in flight run on
   std::string name;
+  std::string level;  // central | provincial | local
+  std::string reform_measures;
+  std::string supervision_measures;
+  std::vector<ReviewStage> review_stages;
+  std::vector<std::string> scope_terms;
+  Date effective_from;
   std::string reform_method;  // cancel | filing | commitment | optimize
   std::string approving_department;
   std::vector<std::string> supervising_departments;
@@ -46,5 +63,15 @@ struct ItemDefinition {
   const MaterialSpec* FindMaterial(const std::string& id) const;
   bool HasDeferredMaterials() const;
 };
+
+struct ItemProblem {
+  std::string path;  // JSON path of the offending field: $.materials[2].due
+  std::string message;
+};
+
+// The rules a definition obeys as a whole, beyond its field types: each reform method keeps the
+// guarantee DOMAIN.md gives it. Every problem is reported, not only the first.
+std::vector<ItemProblem> CheckItemRules(const ItemDefinition& item,
+                                        const std::vector<std::string>& known_departments);
 
 }  // namespace permitflow

@@ -86,13 +86,57 @@ class Store {
                                                           std::int64_t after, int limit) = 0;
 };
 
-// The items the engine knows, by code. Definitions are immutable once returned.
+// The items the engine knows, by code. Find(code) gives the published version new applications
+// use (a retired one is returned, flagged); Find(code, v) any version an application started with.
+// Definitions are immutable once returned.
 class Catalogue {
  public:
   virtual ~Catalogue() = default;
   virtual std::shared_ptr<const ItemDefinition> Find(const std::string& code,
                                                      int version = 0) const = 0;
-  virtual std::vector<std::shared_ptr<const ItemDefinition>> All() const = 0;
+  virtual std::vector<std::shared_ptr<const ItemDefinition>> All() const = 0;  // published ones
+};
+
+struct Department {
+  std::string id;
+  std::string name;  // its Chinese name
+};
+
+struct ItemVersionInfo {
+  std::string code;
+  int version = 0;
+  std::string status;  // draft | published | superseded | retired
+  std::string json;    // the definition as saved
+  Instant saved_at = 0;
+  Instant published_at = 0;
+};
+
+struct ImportProblem {
+  int row = 0;  // 1-based data row (JSON array index + 1, or CSV line after the header)
+  std::string reason;
+};
+
+struct ImportReport {
+  std::vector<std::string> imported;  // codes, published
+  std::vector<ImportProblem> rejected;
+  bool applied = true;  // false when all_or_nothing refused the whole file
+};
+
+// The catalogue as admins keep it: versioned JSON definitions, checked as a whole when saved, and
+// the departments they name. Implemented in adapters/ over the store. Thread-safe.
+class ItemRegistry : public Catalogue {
+ public:
+  // A new item's first draft (code empty), or a replacement draft for `code`.
+  virtual Result<ItemVersionInfo> SaveDraft(const std::string& json, const std::string& code,
+                                            Instant at) = 0;
+  virtual Result<ItemVersionInfo> Publish(const std::string& code, Instant at) = 0;
+  virtual Result<ItemVersionInfo> Retire(const std::string& code, Instant at) = 0;
+  virtual Result<std::vector<ItemVersionInfo>> Versions(const std::string& code) const = 0;
+  // A JSON array of definitions or a CSV with the catalogue's columns; good rows are published.
+  virtual Result<ImportReport> Import(const std::string& text, bool all_or_nothing, Instant at) = 0;
+
+  virtual std::vector<Department> Departments() const = 0;
+  virtual Status SaveDepartment(const Department& department) = 0;
 };
 
 }  // namespace permitflow

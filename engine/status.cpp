@@ -20,6 +20,12 @@ const char* CodeName(Code code) {
       return "invalid_transition";
     case Code::kIncomplete:
       return "materials_incomplete";
+    case Code::kInvalidItem:
+      return "invalid_item";
+    case Code::kNoPermitRequired:
+      return "no_permit_required";
+    case Code::kItemRetired:
+      return "item_retired";
     case Code::kConflict:
       return "conflict";
     case Code::kUnauthorized:

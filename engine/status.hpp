@@ -20,6 +20,9 @@ enum class Code {
   kUnknownItem,
   kInvalidTransition,
   kIncomplete,  // required materials missing: the details list them
+  kInvalidItem,       // an item definition breaks its rules: details name every path
+  kNoPermitRequired,  // the item's approval is cancelled (直接取消审批)
+  kItemRetired,
   kConflict,
   kUnauthorized,
   kForbidden,

@@ -17,6 +17,8 @@ namespace permitflow {
 // The data an event may carry; which fields an event needs is the workflow's to check.
 struct EventData {
   std::string signer;
+  std::string stage;  // complete_stage: the stage's name
+  std::string notes;
   std::vector<std::string> materials;
   std::vector<std::string> defects;
   std::string result;
@@ -55,6 +57,9 @@ class Workflow {
   virtual bool IsTimerEvent(const std::string& name) const = 0;
   virtual Result<StepResult> Handle(const Application& app, const Event& event,
                                     const StepContext& ctx) const = 0;
+  // What happens as an application is created, after its `create` row: nothing for most methods;
+  // a complete filing is filed at once, an incomplete one refused (kIncomplete, every missing id).
+  virtual Result<StepResult> Start(const Application& app, const StepContext& ctx) const = 0;
 };
 
 }  // namespace permitflow

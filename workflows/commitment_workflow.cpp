@@ -8,13 +8,6 @@
 namespace permitflow {
 namespace commitment {
 
-void Arm(Step& s, const char* kind, const Duration& d, Instant from) {
-  const Deadline dl = s.ctx->calendar.DeadlineAfter(from, d);
-  s.effects.push_back(ArmTimer{kind, dl.due_at, dl.provisional, from, d});
-}
-
-void Cancel(Step& s, const char* kind) { s.effects.push_back(CancelTimer{kind}); }
-
 bool VerificationSelected(const Step& s) {
   const auto& v = s.ctx->item.verification;
   switch (v.mode) {
@@ -41,37 +34,29 @@ std::vector<std::string> OutstandingDeferred(const Step& s) {
   return out;
 }
 
-bool AddMaterials(Step& s, const std::vector<std::string>& ids) {
-  std::vector<std::string> unknown;
-  for (const auto& id : ids)
-    if (!s.ctx->item.FindMaterial(id)) unknown.push_back(id);
-  if (!unknown.empty()) {
-    s.error = Status::Error(Code::kInvalidArgument,
-                            "data.materials: item " + s.ctx->item.code + " has no such material",
-                            "data.materials：事项 " + s.ctx->item.code + " 不包含所列材料",
-                            {{"field", {"data.materials"}}, {"unknown", unknown}});
-    return false;
-  }
-  for (const auto& id : ids)
-    if (std::find(s.app.materials.begin(), s.app.materials.end(), id) == s.app.materials.end())
-      s.app.materials.push_back(id);
-  return true;
-}
-
 void MaterialsDue::Enter(Step& s) {
   // Each deferred material is due its own period after the decision; the deadline is the earliest
   // one still outstanding.
   const MaterialSpec* earliest = nullptr;
   Instant earliest_due = 0;
+  auto due_of = [&](const MaterialSpec& m) {
+    return m.due_date ? EndOfLocalDay(*m.due_date)
+                      : s.ctx->calendar.DeadlineAfter(s.app.decided_at, m.due_within).due_at;
+  };
   for (const auto& id : OutstandingDeferred(s)) {
     const MaterialSpec* m = s.ctx->item.FindMaterial(id);
-    const Instant due = s.ctx->calendar.DeadlineAfter(s.app.decided_at, m->due_within).due_at;
-    if (!earliest || due < earliest_due) {
+    if (!earliest || due_of(*m) < earliest_due) {
       earliest = m;
-      earliest_due = due;
+      earliest_due = due_of(*m);
     }
   }
-  if (earliest) Arm(s, kTimer, earliest->due_within, s.app.decided_at);
+  if (!earliest) return;
+  if (earliest->due_date) {
+    // A fixed date: nothing to recompute when a calendar loads.
+    s.effects.push_back(ArmTimer{kTimer, earliest_due, false, 0, {}});
+  } else {
+    Arm(s, kTimer, earliest->due_within, s.app.decided_at);
+  }
 }
 
 void TakeCommitmentRoute::Do(Step& s) { s.app.route = "commitment"; }
@@ -83,12 +68,7 @@ void RecordIneligible::Do(Step& s) {
 
 void RecordCommitment::Do(Step& s) {
   if (!AddMaterials(s, s.data->materials)) return;
-  std::vector<std::string> missing;
-  for (const auto& m : s.ctx->item.materials) {
-    if (m.when == MaterialSpec::When::kUpfront &&
-        std::find(s.app.materials.begin(), s.app.materials.end(), m.id) == s.app.materials.end())
-      missing.push_back(m.id);
-  }
+  const std::vector<std::string> missing = MissingUpfront(s);
   if (!missing.empty()) {
     s.error =
         Status::Error(Code::kIncomplete, "the commitment must come with every upfront material",
@@ -186,6 +166,11 @@ class CommitmentWorkflow : public Workflow {
   std::string Method() const override { return "commitment"; }
   std::string InitialState() const override { return commitment::Received::kName; }
   std::vector<std::string> StateNames() const override { return runner_.StateNames(); }
+  Result<StepResult> Start(const Application& app, const StepContext&) const override {
+    StepResult r;
+    r.app = app;
+    return r;
+  }
   bool IsTimerEvent(const std::string& name) const override {
     const auto& kinds = commitment::TimerKinds();
     return std::find(kinds.begin(), kinds.end(), name) != kinds.end();
@@ -198,7 +183,7 @@ class CommitmentWorkflow : public Workflow {
   }
 
  private:
-  commitment::Runner<commitment::Table> runner_;
+  commitment::CommitmentRunner<commitment::Table> runner_;
 };
 
 }  // namespace

@@ -51,7 +51,7 @@ class Api : public ::testing::Test {
     options.threads = 4;
     ServerHooks hooks;
     hooks.load_calendar = [this] { return LoadCalendarFolder(calendar_dir_); };
-    server_ = std::make_unique<ApiServer>(h_.engine(), principals_, options, hooks);
+    server_ = std::make_unique<ApiServer>(h_.engine(), h_.catalogue(), principals_, options, hooks);
     server_->Start();
   }
   void TearDown() override { server_->Stop(); }
@@ -293,7 +293,7 @@ TEST_F(Api, AdminsSetListFlagsEvenForEnterprisesNotSeenYet) {
 }
 
 TEST_F(Api, ItemsShowTheirMaterials) {
-  auto r = Call("GET", "/api/v1/items", "auditor");
+  auto r = Call("GET", "/api/v1/items?method=commitment", "auditor");
   ASSERT_EQ(r.status, 200);
   auto items = r.json->getArray("items");
   ASSERT_GE(items->size(), 2u);

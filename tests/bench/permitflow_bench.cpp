@@ -31,7 +31,7 @@
 #include "engine/timer_service.hpp"
 #include "tests/bench/bench_util.hpp"
 #include "tests/support/fake_clock.hpp"
-#include "workflows/builtin_catalogue.hpp"
+#include "adapters/stored_catalogue.hpp"
 #include "workflows/workflows.hpp"
 
 namespace permitflow {
@@ -84,9 +84,12 @@ Figures EngineRun(const std::string& db, int n) {
   auto calendar = LoadCalendarFolder("config/calendar");
   if (!calendar.ok()) Die(calendar.status().message() + " (run from the repository root)");
   SystemClock clock;
-  BuiltinCatalogue catalogue;
+  auto catalogue = StoredCatalogue::Open(*store.value());
+  if (!catalogue.ok()) Die(catalogue.status().message());
+  Status seeded = catalogue.value()->SeedIfEmpty("config/catalogue", clock.Now());
+  if (!seeded.ok()) Die(seeded.message());
   auto commitment = MakeCommitmentWorkflow();
-  Engine engine(*store.value(), catalogue, clock, {commitment.get()});
+  Engine engine(*store.value(), *catalogue.value(), clock, {commitment.get()});
   engine.SetCalendar(std::make_shared<WorkingCalendar>(std::move(calendar.value())));
   const Actor actor{"bench", "handler", "health"};
 
@@ -359,13 +362,18 @@ struct Wired {
     store = std::move(opened.value());
     auto calendar = LoadCalendarFolder("config/calendar");
     if (!calendar.ok()) Die(calendar.status().message() + " (run from the repository root)");
-    engine = std::make_unique<Engine>(*store, catalogue, clock,
+    auto opened_catalogue = StoredCatalogue::Open(*store);
+    if (!opened_catalogue.ok()) Die(opened_catalogue.status().message());
+    catalogue = std::move(opened_catalogue.value());
+    Status seeded = catalogue->SeedIfEmpty("config/catalogue", clock.Now());
+    if (!seeded.ok()) Die(seeded.message());
+    engine = std::make_unique<Engine>(*store, *catalogue, clock,
                                       std::vector<const Workflow*>{workflow.get()});
     engine->SetCalendar(std::make_shared<WorkingCalendar>(std::move(calendar.value())));
   }
-  BuiltinCatalogue catalogue;
   std::unique_ptr<Workflow> workflow = MakeCommitmentWorkflow();
   std::unique_ptr<SqlStore> store;
+  std::unique_ptr<StoredCatalogue> catalogue;
   std::unique_ptr<Engine> engine;
 };
 

@@ -34,7 +34,7 @@ Harness::Harness()
     : folder_(TempFolder("permitflow-test")),
       db_path_(folder_ + "/permitflow.db"),
       clock_(At("2026-03-02T02:00:00Z")),  // Monday 10:00 in Beijing
-      commitment_(MakeCommitmentWorkflow()) {
+      workflows_(MakeAllWorkflows()) {
   auto calendar = LoadCalendarFolder(SourcePath("config/calendar"));
   EXPECT_TRUE(calendar.ok()) << calendar.status().message();
   calendar_ = std::make_shared<WorkingCalendar>(std::move(calendar.value()));
@@ -42,24 +42,29 @@ Harness::Harness()
 }
 
 Harness::~Harness() {
-  engine_.reset();
-  store_.reset();
+  Close();
   std::filesystem::remove_all(folder_);
 }
 
 void Harness::Close() {
   engine_.reset();
+  catalogue_.reset();
   store_.reset();
 }
 
 void Harness::Reopen() {
-  engine_.reset();
-  store_.reset();
+  Close();
   auto store = SqlStore::Open("sqlite:" + db_path_);
   EXPECT_TRUE(store.ok()) << store.status().message();
   store_ = std::move(store.value());
-  engine_ = std::make_unique<Engine>(*store_, catalogue_, clock_,
-                                     std::vector<const Workflow*>{commitment_.get()});
+  auto catalogue = StoredCatalogue::Open(*store_);
+  EXPECT_TRUE(catalogue.ok()) << catalogue.status().message();
+  catalogue_ = std::move(catalogue.value());
+  Status seeded = catalogue_->SeedIfEmpty(SourcePath("config/catalogue"), clock_.Now());
+  EXPECT_TRUE(seeded.ok()) << seeded.message();
+  std::vector<const Workflow*> machines;
+  for (const auto& w : workflows_) machines.push_back(w.get());
+  engine_ = std::make_unique<Engine>(*store_, *catalogue_, clock_, machines);
   engine_->SetCalendar(calendar_);
 }
 

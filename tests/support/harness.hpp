@@ -1,5 +1,5 @@
-// A real engine for tests: SQLite in a fresh temporary folder, the bundled calendar, the built-in
-// items and the real workflows, with a fake clock. Reopen() closes and reopens the store, as a
+// A real engine for tests: SQLite in a fresh temporary folder, the bundled calendar, the bundled
+// sample catalogue (config/catalogue) and the real workflows, with a fake clock. Reopen() closes and reopens the store, as a
 // restart of the process would.
 #pragma once
 
@@ -11,7 +11,7 @@
 #include "adapters/sql_store.hpp"
 #include "engine/engine.hpp"
 #include "tests/support/fake_clock.hpp"
-#include "workflows/builtin_catalogue.hpp"
+#include "adapters/stored_catalogue.hpp"
 #include "workflows/workflows.hpp"
 
 namespace permitflow {
@@ -31,6 +31,7 @@ class Harness {
 
   Engine& engine() { return *engine_; }
   SqlStore& store() { return *store_; }
+  StoredCatalogue& catalogue() { return *catalogue_; }
   FakeClock& clock() { return clock_; }
   const std::string& db_path() const { return db_path_; }
 
@@ -50,9 +51,9 @@ class Harness {
   std::string folder_;
   std::string db_path_;
   FakeClock clock_;
-  BuiltinCatalogue catalogue_;
-  std::unique_ptr<Workflow> commitment_;
+  std::vector<std::unique_ptr<Workflow>> workflows_;
   std::unique_ptr<SqlStore> store_;
+  std::unique_ptr<StoredCatalogue> catalogue_;
   std::unique_ptr<Engine> engine_;
   std::shared_ptr<const WorkingCalendar> calendar_;
 };

@@ -23,6 +23,7 @@ ServerProcess::ServerProcess(const std::string& folder,
   overrides.emplace("server.port", "0");
   overrides.emplace("auth.principals_file", SourcePath("config/principals.json"));
   overrides.emplace("calendar.dir", SourcePath("config/calendar"));
+  overrides.emplace("catalogue.dir", SourcePath("config/catalogue"));
   std::vector<std::string> args = {PERMITFLOW_BINARY, "serve", "--config",
                                    SourcePath("config/permitflow.properties")};
   for (const auto& [k, v] : overrides) {

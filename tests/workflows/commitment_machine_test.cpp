@@ -6,7 +6,6 @@
 #include <set>
 
 #include "tests/support/harness.hpp"
-#include "workflows/builtin_catalogue.hpp"
 
 namespace permitflow {
 namespace commitment {
@@ -83,7 +82,7 @@ class Machine : public ::testing::Test {
   Machine() {
     auto loaded = LoadCalendarFolder(SourcePath("config/calendar"));
     calendar = loaded.value();
-    item = catalogue.Find("public_place_hygiene", 0);
+    item = harness.catalogue().Find("public_place_hygiene", 0);
   }
   Application InState(const std::string& state) {
     Application a;
@@ -107,17 +106,17 @@ class Machine : public ::testing::Test {
     return e;
   }
   template <class Table>
-  Result<StepResult> Run(const Runner<Table>& r, const std::string& state, const std::string& ev) {
+  Result<StepResult> Run(const Runner<Front<Table>, Events>& r, const std::string& state, const std::string& ev) {
     StepContext ctx{*item, calendar, At("2026-03-04T02:00:00Z"), Actor{"t", "handler", "health"},
                     ""};
     return r.Run(InState(state), E(ev), ctx);
   }
 
-  BuiltinCatalogue catalogue;
+  Harness harness;  // for the bundled catalogue's items
   std::shared_ptr<const ItemDefinition> item;
   WorkingCalendar calendar;
-  Runner<Table> canonical;
-  Runner<Reordered> reordered;
+  CommitmentRunner<Table> canonical;
+  CommitmentRunner<Reordered> reordered;
 };
 
 TEST_F(Machine, EveryStateNameRoundTripsThroughTheMachine) {
@@ -131,7 +130,7 @@ TEST_F(Machine, EveryStateNameRoundTripsThroughTheMachine) {
     ASSERT_GE(id, 0) << s;
     EXPECT_EQ(canonical.NameOf(id), s);
     // Restore into a machine with MSM's own serialize() and read the id back out.
-    Runner<Table>::Machine sm;
+    CommitmentRunner<Table>::Machine sm;
     StateIdArchive in(true, id);
     sm.serialize(in, 0);
     StateIdArchive out(false, -1);
