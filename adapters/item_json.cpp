@@ -108,11 +108,11 @@ Status Invalid(const std::vector<ItemProblem>& problems) {
     errors.push_back(p.path + ": " + p.message);
   }
   std::string first = errors.front();
-  return Status::Error(Code::kInvalidItem,
-                       "the item definition has " + std::to_string(problems.size()) +
-                           " problem(s), first " + first,
-                       "事项定义有 " + std::to_string(problems.size()) + " 处错误：" + first,
-                       {{"paths", paths}, {"errors", errors}});
+  return Status::Error(
+      Code::kInvalidItem,
+      "the item definition has " + std::to_string(problems.size()) + " problem(s), first " + first,
+      "事项定义有 " + std::to_string(problems.size()) + " 处错误：" + first,
+      {{"paths", paths}, {"errors", errors}});
 }
 
 }  // namespace
@@ -122,7 +122,8 @@ Result<std::string> NormalizeJson(const std::string& json) {
     Poco::JSON::Parser parser;
     return Stringify(parser.parse(json));
   } catch (const Poco::Exception& e) {
-    return Status::Error(Code::kMalformedJson, "the definition is not valid JSON: " + e.displayText(),
+    return Status::Error(Code::kMalformedJson,
+                         "the definition is not valid JSON: " + e.displayText(),
                          "事项定义不是有效的 JSON");
   }
 }
@@ -139,7 +140,8 @@ Result<ItemDefinition> ParseItemJson(const std::string& json,
     }
     o = v.extract<Object::Ptr>();
   } catch (const Poco::Exception& e) {
-    return Status::Error(Code::kMalformedJson, "the definition is not valid JSON: " + e.displayText(),
+    return Status::Error(Code::kMalformedJson,
+                         "the definition is not valid JSON: " + e.displayText(),
                          "事项定义不是有效的 JSON");
   }
   Reader r;
@@ -348,12 +350,12 @@ Result<CsvRows> CatalogueCsvToJson(const std::string& csv,
     }
   }
   static const std::map<std::string, std::string> kMethods = {
-      {"直接取消审批", "cancel"}, {"审批改为备案", "filing"}, {"实行告知承诺", "commitment"},
-      {"优化审批服务", "optimize"}, {"cancel", "cancel"},   {"filing", "filing"},
+      {"直接取消审批", "cancel"},   {"审批改为备案", "filing"}, {"实行告知承诺", "commitment"},
+      {"优化审批服务", "optimize"}, {"cancel", "cancel"},       {"filing", "filing"},
       {"commitment", "commitment"}, {"optimize", "optimize"}};
   static const std::map<std::string, std::string> kLevels = {
-      {"中央层面", "central"}, {"省级层面", "provincial"}, {"地方", "local"},
-      {"central", "central"}, {"provincial", "provincial"}, {"local", "local"}};
+      {"中央层面", "central"}, {"省级层面", "provincial"},   {"地方", "local"},
+      {"central", "central"},  {"provincial", "provincial"}, {"local", "local"}};
   auto department = [&](const std::string& cell) -> std::string {
     for (const auto& d : departments)
       if (d.id == cell || d.name == cell) return d.id;
@@ -366,15 +368,18 @@ Result<CsvRows> CatalogueCsvToJson(const std::string& csv,
       auto it = column.find(name);
       return it == column.end() || it->second >= rows[r].size() ? "" : Trim(rows[r][it->second]);
     };
-    if (std::all_of(rows[r].begin(), rows[r].end(), [](const std::string& f) { return Trim(f).empty(); }))
+    if (std::all_of(rows[r].begin(), rows[r].end(),
+                    [](const std::string& f) { return Trim(f).empty(); }))
       continue;  // a blank line
     std::vector<std::string> reasons;
     const std::string name = cell("事项名称");
     if (name.empty()) reasons.push_back("事项名称 is empty");
     const auto method = kMethods.find(cell("改革方式"));
-    if (method == kMethods.end()) reasons.push_back("改革方式 '" + cell("改革方式") + "' is not one of the four");
+    if (method == kMethods.end())
+      reasons.push_back("改革方式 '" + cell("改革方式") + "' is not one of the four");
     const std::string approving = department(cell("审批部门"));
-    if (approving.empty()) reasons.push_back("审批部门 '" + cell("审批部门") + "' is not a known department");
+    if (approving.empty())
+      reasons.push_back("审批部门 '" + cell("审批部门") + "' is not a known department");
     std::vector<std::string> supervising;
     for (const auto& s : SplitCell(cell("监管部门"))) {
       const std::string id = department(s);

@@ -12,7 +12,8 @@
 
 namespace permitflow {
 
-// kInvalidItem with details {"paths": [...], "errors": ["$.path: message", ...]}, or the definition.
+// kInvalidItem with details {"paths": [...], "errors": ["$.path: message", ...]}, or the
+// definition.
 Result<ItemDefinition> ParseItemJson(const std::string& json,
                                      const std::vector<Department>& departments);
 // Compact JSON of a definition document as saved (keys in their given order).
@@ -26,6 +27,7 @@ struct CsvRows {
   std::vector<std::pair<int, std::string>> documents;  // (row, JSON)
   std::vector<ImportProblem> problems;
 };
-Result<CsvRows> CatalogueCsvToJson(const std::string& csv, const std::vector<Department>& departments);
+Result<CsvRows> CatalogueCsvToJson(const std::string& csv,
+                                   const std::vector<Department>& departments);
 
 }  // namespace permitflow

@@ -530,9 +530,9 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
   // moves in this transaction and rolls back with it.
   for (const auto& effect : changes.effects) {
     if (const auto* n = std::get_if<IssueNumber>(&effect)) {
-      hot.kind = n->kind == IssueNumber::Kind::kNotice
-                     ? "notice"
-                     : n->kind == IssueNumber::Kind::kPermit ? "permit" : "filing";
+      hot.kind = n->kind == IssueNumber::Kind::kNotice   ? "notice"
+                 : n->kind == IssueNumber::Kind::kPermit ? "permit"
+                                                         : "filing";
       hot.row.department = app.department;
       hot.counter_year = n->year;
       hot.counter.execute(true);

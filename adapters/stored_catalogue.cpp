@@ -111,17 +111,17 @@ Status StoredCatalogue::Write(const std::vector<Entry>& changed) {
   return Status::Ok();
 }
 
-Result<ItemVersionInfo> StoredCatalogue::SaveDraft(const std::string& json,
-                                                   const std::string& code, Instant at) {
+Result<ItemVersionInfo> StoredCatalogue::SaveDraft(const std::string& json, const std::string& code,
+                                                   Instant at) {
   std::lock_guard<std::mutex> lock(mu_);
   auto parsed = ParseItemJson(json, departments_);
   if (!parsed.ok()) return parsed.status();
   const std::string item_code = parsed->code;
   if (code.empty() && items_.count(item_code)) {
-    return Status::Error(Code::kConflict,
-                         "item " + item_code + " exists; change it with PUT /api/v1/items/" +
-                             item_code + "/draft",
-                         "事项 " + item_code + " 已存在", {{"item_code", {item_code}}});
+    return Status::Error(
+        Code::kConflict,
+        "item " + item_code + " exists; change it with PUT /api/v1/items/" + item_code + "/draft",
+        "事项 " + item_code + " 已存在", {{"item_code", {item_code}}});
   }
   if (!code.empty() && code != item_code) {
     return InvalidArgument("$.code", "must be " + code + ", the item being edited",
@@ -250,7 +250,8 @@ Result<ImportReport> StoredCatalogue::Import(const std::string& text, bool all_o
     }
     const std::string code = parsed->code;
     if (seen.count(code)) {
-      report.rejected.push_back({row, "code " + code + " repeats row " + std::to_string(seen[code])});
+      report.rejected.push_back(
+          {row, "code " + code + " repeats row " + std::to_string(seen[code])});
       continue;
     }
     seen[code] = row;
@@ -290,9 +291,10 @@ std::vector<Department> StoredCatalogue::Departments() const {
 }
 
 Status StoredCatalogue::SaveDepartment(const Department& d) {
-  if (d.id.empty() || d.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                          std::string::npos)
-    return InvalidArgument("id", "must be lower-case letters, digits and _", "应为小写字母、数字和下划线");
+  if (d.id.empty() ||
+      d.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+    return InvalidArgument("id", "must be lower-case letters, digits and _",
+                           "应为小写字母、数字和下划线");
   if (d.name.empty()) return InvalidArgument("name", "is required", "为必填项");
   std::lock_guard<std::mutex> lock(mu_);
   Status s = store_.SaveDepartment(d);
@@ -321,7 +323,8 @@ Status StoredCatalogue::SeedIfEmpty(const std::string& folder, Instant at) {
     for (unsigned i = 0; i < array->size(); ++i) {
       auto o = array->getObject(i);
       if (!o) return InvalidArgument("departments.json", "must list objects", "应为对象列表");
-      Status s = SaveDepartment({o->optValue<std::string>("id", ""), o->optValue<std::string>("name", "")});
+      Status s = SaveDepartment(
+          {o->optValue<std::string>("id", ""), o->optValue<std::string>("name", "")});
       if (!s.ok()) return s;
     }
   } catch (const Poco::Exception& e) {

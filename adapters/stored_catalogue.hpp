@@ -40,7 +40,7 @@ class StoredCatalogue : public ItemRegistry {
   };
   explicit StoredCatalogue(SqlStore& store) : store_(store) {}
   Result<std::shared_ptr<const ItemDefinition>> Parse(const ItemVersionInfo& info) const;
-  Status Write(const std::vector<Entry>& changed);  // store first, then memory
+  Status Write(const std::vector<Entry>& changed);      // store first, then memory
   const Entry* Current(const std::string& code) const;  // the published or retired one
 
   SqlStore& store_;

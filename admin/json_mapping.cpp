@@ -313,8 +313,8 @@ JsonObject RenderItemVersion(const ItemVersionInfo& v) {
   o->set("version", v.version);
   o->set("status", v.status);
   o->set("saved_at", FormatInstant(v.saved_at));
-  o->set("published_at", v.published_at ? Poco::Dynamic::Var(FormatInstant(v.published_at))
-                                        : Poco::Dynamic::Var());
+  o->set("published_at",
+         v.published_at ? Poco::Dynamic::Var(FormatInstant(v.published_at)) : Poco::Dynamic::Var());
   o->set("definition", ParseStoredJson(v.json));
   return o;
 }

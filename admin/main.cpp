@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "adapters/calendar_files.hpp"
@@ -24,7 +24,8 @@ namespace {
 
 int Usage() {
   std::cerr << "usage: permitflow serve [--config FILE] [-D key=value]...\n"
-               "       permitflow catalogue import FILE [--all-or-nothing] [--config FILE] [-D key=value]...\n";
+               "       permitflow catalogue import FILE [--all-or-nothing] [--config FILE] [-D "
+               "key=value]...\n";
   return 2;
 }
 

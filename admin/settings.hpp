@@ -16,8 +16,8 @@ struct Settings {
   std::string principals_file = "config/principals.json";
   std::string calendar_dir = "config/calendar";
   std::string catalogue_dir = "config/catalogue";  // loaded on first start into an empty database
-  std::string clock = "system";  // system | controlled
-  std::string clock_start;       // ISO 8601; where a controlled clock starts (default: now)
+  std::string clock = "system";                    // system | controlled
+  std::string clock_start;  // ISO 8601; where a controlled clock starts (default: now)
   int timer_batch = 100;
   int timer_max_attempts = 5;
   int timer_backoff_ms = 1000;

@@ -42,8 +42,8 @@ struct Application {
   std::string signer;
   std::string note;        // why the application took its route, when the engine chose it
   Instant decided_at = 0;  // when the approval decision was made; deferred materials count from it
-  int stage = 0;             // optimize: the review stage under way (index into the item's stages)
-  Instant clock_due = 0;     // optimize: when the running statutory clock runs out
+  int stage = 0;           // optimize: the review stage under way (index into the item's stages)
+  Instant clock_due = 0;   // optimize: when the running statutory clock runs out
   int clock_remaining = -1;  // optimize: working days left on the paused statutory clock
   Instant created_at = 0;
   Instant updated_at = 0;

@@ -104,7 +104,8 @@ Result<Application> Engine::Create(const NewApplication& input, const Actor& act
   auto item = catalogue_.Find(input.item_code);
   if (!item) {
     return Status::Error(Code::kUnknownItem, "item " + input.item_code + " is not in the catalogue",
-                         "事项清单中没有事项 " + input.item_code, {{"item_code", {input.item_code}}});
+                         "事项清单中没有事项 " + input.item_code,
+                         {{"item_code", {input.item_code}}});
   }
   if (item->retired) {
     return Status::Error(Code::kItemRetired, "item " + item->code + " is retired",
@@ -126,7 +127,8 @@ Result<Application> Engine::Create(const NewApplication& input, const Actor& act
   for (const auto& m : input.materials)
     if (!item->FindMaterial(m)) unknown.push_back(m);
   if (!unknown.empty()) {
-    return Status::Error(Code::kInvalidArgument, "materials: item " + item->code + " has no such material",
+    return Status::Error(Code::kInvalidArgument,
+                         "materials: item " + item->code + " has no such material",
                          "materials：事项 " + item->code + " 不包含所列材料",
                          {{"field", {"materials"}}, {"unknown", unknown}});
   }

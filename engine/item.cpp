@@ -44,11 +44,12 @@ std::vector<ItemProblem> CheckItemRules(const ItemDefinition& item,
     out.push_back({"$.reform_method", "must be cancel, filing, commitment or optimize"});
   if (item.level != "central" && item.level != "provincial" && item.level != "local")
     out.push_back({"$.level", "must be central, provincial or local"});
-  if (item.code.empty() || item.code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                               std::string::npos)
+  if (item.code.empty() ||
+      item.code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
     out.push_back({"$.code", "must be lower-case letters, digits and _"});
   if (!known(item.approving_department))
-    out.push_back({"$.approving_department", "is not a known department: " + item.approving_department});
+    out.push_back(
+        {"$.approving_department", "is not a known department: " + item.approving_department});
   for (size_t i = 0; i < item.supervising_departments.size(); ++i)
     if (!known(item.supervising_departments[i]))
       out.push_back({"$.supervising_departments[" + std::to_string(i) + "]",
@@ -80,7 +81,8 @@ std::vector<ItemProblem> CheckItemRules(const ItemDefinition& item,
     duration(path + ".time_limit", item.review_stages[i].time_limit);
   }
   if (item.reform_method == "filing" && !item.review_stages.empty())
-    out.push_back({"$.review_stages", "a filing has no review: 备案 must not become disguised approval"});
+    out.push_back(
+        {"$.review_stages", "a filing has no review: 备案 must not become disguised approval"});
   if (item.reform_method == "cancel" && !item.materials.empty())
     out.push_back({"$.materials", "a cancelled approval takes no materials"});
   if (item.reform_method == "filing") {

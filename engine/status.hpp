@@ -19,7 +19,7 @@ enum class Code {
   kMalformedJson,
   kUnknownItem,
   kInvalidTransition,
-  kIncomplete,  // required materials missing: the details list them
+  kIncomplete,        // required materials missing: the details list them
   kInvalidItem,       // an item definition breaks its rules: details name every path
   kNoPermitRequired,  // the item's approval is cancelled (直接取消审批)
   kItemRetired,

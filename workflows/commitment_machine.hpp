@@ -124,7 +124,6 @@ struct Escalate {
   static void Do(Step& s, const char* kind);
 };
 
-
 // The canonical table. Each row: source, event, target, action, guard.
 using Table = mpl::vector<
     Row<Received, IssueNotice, AwaitingCommitment, TakeCommitmentRoute, Eligible>,

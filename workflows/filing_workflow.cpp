@@ -43,10 +43,10 @@ class FilingWorkflow : public Workflow {
     probe.app = app;
     const auto missing = MissingUpfront(probe);
     if (!missing.empty()) {
-      return Status::Error(Code::kIncomplete,
-                           "the filing is incomplete: " + std::to_string(missing.size()) +
-                               " material(s) missing",
-                           "备案材料不齐全，请一次补齐所列材料", {{"missing", missing}});
+      return Status::Error(
+          Code::kIncomplete,
+          "the filing is incomplete: " + std::to_string(missing.size()) + " material(s) missing",
+          "备案材料不齐全，请一次补齐所列材料", {{"missing", missing}});
     }
     return runner_.Run(app, Event{File::kName, {}, "{}"}, ctx);
   }
@@ -63,6 +63,8 @@ class FilingWorkflow : public Workflow {
 
 }  // namespace filing
 
-std::unique_ptr<Workflow> MakeFilingWorkflow() { return std::make_unique<filing::FilingWorkflow>(); }
+std::unique_ptr<Workflow> MakeFilingWorkflow() {
+  return std::make_unique<filing::FilingWorkflow>();
+}
 
 }  // namespace permitflow

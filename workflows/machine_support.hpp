@@ -60,21 +60,21 @@ std::vector<std::string> MissingUpfront(const Step& s);
   struct Type : ::boost::msm::front::state<> { \
     static constexpr const char* kName = name; \
   }
-#define PF_ACTION(Type)                                    \
-  struct Type {                                            \
-    template <class E, class Fsm, class S, class T>        \
-    void operator()(const E&, Fsm& fsm, S&, T&) const {    \
-      Do(*fsm.step);                                       \
-    }                                                      \
-    static void Do(Step& s);                               \
+#define PF_ACTION(Type)                                 \
+  struct Type {                                         \
+    template <class E, class Fsm, class S, class T>     \
+    void operator()(const E&, Fsm& fsm, S&, T&) const { \
+      Do(*fsm.step);                                    \
+    }                                                   \
+    static void Do(Step& s);                            \
   }
-#define PF_GUARD(Type)                                     \
-  struct Type {                                            \
-    template <class E, class Fsm, class S, class T>        \
-    bool operator()(const E&, Fsm& fsm, S&, T&) const {    \
-      return Test(*fsm.step);                              \
-    }                                                      \
-    static bool Test(const Step& s);                       \
+#define PF_GUARD(Type)                                  \
+  struct Type {                                         \
+    template <class E, class Fsm, class S, class T>     \
+    bool operator()(const E&, Fsm& fsm, S&, T&) const { \
+      return Test(*fsm.step);                           \
+    }                                                   \
+    static bool Test(const Step& s);                    \
   }
 
 // A state that arms its deadline on entry and cancels it on exit. Derived supplies kName, kTimer
@@ -100,9 +100,8 @@ struct FrontBase : msmf::state_machine_def<Derived> {
   void no_transition(const E&, Fsm&, int) {}
   template <class Fsm, class E>
   void exception_caught(const E&, Fsm& fsm, std::exception& e) {
-    fsm.step->error = Status::Error(Code::kInternal,
-                                    std::string("workflow action failed: ") + e.what(),
-                                    "流程处理出错");
+    fsm.step->error = Status::Error(
+        Code::kInternal, std::string("workflow action failed: ") + e.what(), "流程处理出错");
   }
 };
 

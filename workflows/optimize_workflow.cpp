@@ -1,5 +1,5 @@
-// 优化审批服务: ordinary approval that walks the review stages admins define per item, each with its
-// own working-day time limit, under the statutory time limit. A correction (补正) lists every
+// 优化审批服务: ordinary approval that walks the review stages admins define per item, each with
+// its own working-day time limit, under the statutory time limit. A correction (补正) lists every
 // defect at once and pauses the statutory clock until the materials come back.
 #include "workflows/machine_support.hpp"
 #include "workflows/workflows.hpp"
@@ -69,8 +69,8 @@ void StartClock::Do(Step& s) {
   s.app.stage = 0;
   const Deadline d = s.ctx->calendar.DeadlineAfter(s.ctx->now, s.ctx->item.statutory_time_limit);
   s.app.clock_due = d.due_at;
-  s.effects.push_back(ArmTimer{kClock, d.due_at, d.provisional, s.ctx->now,
-                               s.ctx->item.statutory_time_limit});
+  s.effects.push_back(
+      ArmTimer{kClock, d.due_at, d.provisional, s.ctx->now, s.ctx->item.statutory_time_limit});
 }
 void NextStage::Do(Step& s) { ++s.app.stage; }
 void PauseClock::Do(Step& s) {
@@ -114,24 +114,24 @@ bool ClockNotStarted::Test(const Step& s) { return s.app.clock_remaining < 0; }
 bool DecisionApprove::Test(const Step& s) { return s.data->decision == "approve"; }
 bool DecisionReject::Test(const Step& s) { return s.data->decision == "reject"; }
 
-using Table = mpl::vector<
-    Row<Received, Accept, UnderReview, StartClock, HasStages>,
-    Row<Received, Accept, AwaitingDecision, StartClock, NoStages>,
-    Row<Received, RequestCorrection, CorrectionDue, none, none>,
-    Row<UnderReview, CompleteStage, UnderReview, NextStage, MoreStages>,
-    Row<UnderReview, CompleteStage, AwaitingDecision, none, LastStage>,
-    Row<UnderReview, RequestCorrection, CorrectionDue, PauseClock, none>,
-    Row<CorrectionDue, SubmitMaterials, UnderReview, ResumeClock, ClockRunning>,
-    Row<CorrectionDue, SubmitMaterials, Received, RecordMaterials, ClockNotStarted>,
-    Row<AwaitingDecision, Decide, Approved, IssuePermit, DecisionApprove>,
-    Row<AwaitingDecision, Decide, Rejected, StopClock, DecisionReject>,
-    Row<Received, Withdraw, Withdrawn, none, none>,
-    Row<UnderReview, Withdraw, Withdrawn, StopClock, none>,
-    Row<AwaitingDecision, Withdraw, Withdrawn, StopClock, none>,
-    Row<CorrectionDue, Withdraw, Withdrawn, none, none>,
-    Row<UnderReview, StageDeadline, none, Escalate, none>,
-    Row<UnderReview, ReviewDeadline, none, Escalate, none>,
-    Row<AwaitingDecision, ReviewDeadline, none, Escalate, none>>;
+using Table =
+    mpl::vector<Row<Received, Accept, UnderReview, StartClock, HasStages>,
+                Row<Received, Accept, AwaitingDecision, StartClock, NoStages>,
+                Row<Received, RequestCorrection, CorrectionDue, none, none>,
+                Row<UnderReview, CompleteStage, UnderReview, NextStage, MoreStages>,
+                Row<UnderReview, CompleteStage, AwaitingDecision, none, LastStage>,
+                Row<UnderReview, RequestCorrection, CorrectionDue, PauseClock, none>,
+                Row<CorrectionDue, SubmitMaterials, UnderReview, ResumeClock, ClockRunning>,
+                Row<CorrectionDue, SubmitMaterials, Received, RecordMaterials, ClockNotStarted>,
+                Row<AwaitingDecision, Decide, Approved, IssuePermit, DecisionApprove>,
+                Row<AwaitingDecision, Decide, Rejected, StopClock, DecisionReject>,
+                Row<Received, Withdraw, Withdrawn, none, none>,
+                Row<UnderReview, Withdraw, Withdrawn, StopClock, none>,
+                Row<AwaitingDecision, Withdraw, Withdrawn, StopClock, none>,
+                Row<CorrectionDue, Withdraw, Withdrawn, none, none>,
+                Row<UnderReview, StageDeadline, none, Escalate, none>,
+                Row<UnderReview, ReviewDeadline, none, Escalate, none>,
+                Row<AwaitingDecision, ReviewDeadline, none, Escalate, none>>;
 
 struct Front : FrontBase<Front> {
   using initial_state = Received;
@@ -169,11 +169,10 @@ class OptimizeWorkflow : public Workflow {
       if (app.state == UnderReview::kName && static_cast<size_t>(app.stage) < stages.size() &&
           stages[static_cast<size_t>(app.stage)].name != d.stage) {
         const std::string current = stages[static_cast<size_t>(app.stage)].name;
-        return Status::Error(Code::kInvalidTransition,
-                             "stage " + d.stage + " is not the current stage " + current,
-                             "当前审查环节为“" + current + "”，不能完成“" + d.stage + "”",
-                             {{"state", {app.state}}, {"event", {event.name}},
-                              {"current_stage", {current}}});
+        return Status::Error(
+            Code::kInvalidTransition, "stage " + d.stage + " is not the current stage " + current,
+            "当前审查环节为“" + current + "”，不能完成“" + d.stage + "”",
+            {{"state", {app.state}}, {"event", {event.name}}, {"current_stage", {current}}});
       }
     }
     if (event.name == RequestCorrection::kName && d.defects.empty()) return Missing("data.defects");
@@ -181,7 +180,8 @@ class OptimizeWorkflow : public Workflow {
       return Missing("data.materials");
     if (event.name == Decide::kName) {
       if (d.decision != "approve" && d.decision != "reject") {
-        return InvalidArgument("data.decision", "must be approve or reject", "应为 approve 或 reject");
+        return InvalidArgument("data.decision", "must be approve or reject",
+                               "应为 approve 或 reject");
       }
       if (d.decision == "reject" && d.reason.empty()) return Missing("data.reason");
     }

@@ -83,8 +83,8 @@ TEST(StoredCatalogue, ARetiredItemTakesNoNewApplicationsButFinishesOld) {
 TEST(StoredCatalogue, ImportIsAllOrNothingWhenAsked) {
   Harness h;
   auto& c = h.catalogue();
-  const std::string file =
-      "[" + Definition("imp_a", "甲") + "," + R"({"code":"imp_b"})" + "," + Definition("imp_c", "丙") + "]";
+  const std::string file = "[" + Definition("imp_a", "甲") + "," + R"({"code":"imp_b"})" + "," +
+                           Definition("imp_c", "丙") + "]";
   auto strict = c.Import(file, true, 1);
   ASSERT_TRUE(strict.ok());
   EXPECT_FALSE(strict->applied);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 
 #include "admin/api_server.hpp"
 #include "admin/json_mapping.hpp"
@@ -383,6 +384,144 @@ TEST_F(Api, AnAdminRepairsCreditWithAReasonAndTheMethodReopens) {
   EXPECT_EQ(Call("POST", path, "admin", R"({"reason":"again"})").status, 404);
   const long long again = Id(CreateHygiene());
   EXPECT_EQ(State(Event(again, "issue_notice", 1)), "awaiting_commitment");
+}
+
+TEST_F(Api, AnAdminDefinesAnItemWithThreeStagesAndAnApplicationRunsThroughIt) {
+  const std::string item = R"({"code":"outdoor_ads","name":"户外广告设施设置审批","level":"local",
+    "legal_basis":["《山西省城市市容和环境卫生管理条例》"],"approving_department":"culture",
+    "supervising_departments":["culture"],"reform_method":"optimize","effective_from":"2026-01-01",
+    "materials":[{"id":"application_form","name":"申请表","when":"upfront"},
+                 {"id":"design","name":"设计图","when":"upfront"}],
+    "review_stages":[
+      {"name":"现场核查","department":"culture","time_limit":{"value":3,"unit":"working_days"}},
+      {"name":"专家评审","department":"culture","time_limit":{"value":5,"unit":"working_days"}},
+      {"name":"公示","department":"culture","time_limit":{"value":5,"unit":"days"}}],
+    "statutory_time_limit":{"value":20,"unit":"working_days"}})";
+  EXPECT_EQ(Call("POST", "/api/v1/items", "health-handler", item).status, 403);
+  auto r = Call("POST", "/api/v1/items", "admin", item);
+  ASSERT_EQ(r.status, 201) << r.text;
+  EXPECT_TRUE(r.json->isNull("current"));
+  EXPECT_EQ(r.json->getArray("versions")->getObject(0)->getValue<std::string>("status"), "draft");
+  r = Call("POST", "/api/v1/items/outdoor_ads/publish", "admin");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.json->getObject("current")->getArray("review_stages")->size(), 3u);
+  r = Call("GET", "/api/v1/items?method=optimize&department=culture&text=户外", "auditor");
+  ASSERT_EQ(r.json->getArray("items")->size(), 1u);
+
+  // The test principals have no culture handler: an admin acts for the department.
+  const std::string culture = "admin";
+  r = Call("POST", "/api/v1/applications", culture,
+           std::string(R"({"item_code":"outdoor_ads","applicant":{"kind":"enterprise","uscc":")") +
+               kUscc + R"(","name":"示例广告公司"},"materials":["application_form","design"]})");
+  ASSERT_EQ(r.status, 201) << r.text;
+  const long long id = Id(r);
+  r = Event(id, "accept", 1, "{}", culture);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.json->getObject("current_stage")->getValue<std::string>("name"), "现场核查");
+  EXPECT_TRUE(r.json->getObject("statutory_clock")->getValue<bool>("running"));
+  long long v = Version(r);
+  for (const char* stage : {"现场核查", "专家评审", "公示"}) {
+    r = Event(id, "complete_stage", v,
+              std::string(R"({"stage":")") + stage + R"(","notes":"通过"})", culture);
+    ASSERT_EQ(r.status, 200) << r.text;
+    v = Version(r);
+  }
+  EXPECT_EQ(State(r), "awaiting_decision");
+  r = Event(id, "decide", v, R"({"decision":"approve","reason":"符合规划"})", culture);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(State(r), "approved");
+  EXPECT_FALSE(r.json->isNull("permit_number"));
+}
+
+TEST_F(Api, AnInvalidItemNamesEveryPathAndStoresNothing) {
+  auto r = Call(
+      "POST", "/api/v1/items", "admin",
+      R"({"code":"broken","name":"坏","level":"local","legal_basis":["x"],)"
+      R"("approving_department":"samr","reform_method":"filing","effective_from":"2026-01-01",)"
+      R"("materials":[{"id":"a","name":"甲","when":"deferred"}],)"
+      R"("review_stages":[{"name":"审查","department":"samr","time_limit":{"value":-2}}]})");
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.Code(), "invalid_item");
+  auto paths = r.json->getObject("error")->getObject("details")->getArray("paths");
+  std::set<std::string> got;
+  for (size_t i = 0; i < paths->size(); ++i)
+    got.insert(paths->getElement<std::string>(static_cast<unsigned>(i)));
+  for (const char* p : {"$.materials[0].due", "$.materials[0].when", "$.review_stages",
+                        "$.review_stages[0].time_limit.value"})
+    EXPECT_TRUE(got.count(p)) << p << " in " << r.text;
+  EXPECT_EQ(Call("GET", "/api/v1/items/broken", "admin").status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/items", "admin", "{oops").Code(), "malformed_json");
+}
+
+TEST_F(Api, CancelledAndFiledItemsAnswerAtTheDoor) {
+  auto r = Call(
+      "POST", "/api/v1/applications", "admin",
+      std::string(R"({"item_code":"grain_purchase","applicant":{"kind":"enterprise","uscc":")") +
+          kUscc + R"(","name":"粮油公司"}})");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.Code(), "no_permit_required");
+  EXPECT_EQ(r.json->getObject("error")->getObject("details")->getValue<std::string>("since"),
+            "2021-03-01");
+  const std::string filing =
+      std::string(
+          R"({"item_code":"prepackaged_food_filing","applicant":{"kind":"enterprise","uscc":")") +
+      kUscc + R"(","name":"便利店"},"materials":["filing_form"]})";
+  r = Call("POST", "/api/v1/applications", "admin", filing);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.Code(), "materials_incomplete");
+  r = Call(
+      "POST", "/api/v1/applications", "admin",
+      std::string(
+          R"({"item_code":"prepackaged_food_filing","applicant":{"kind":"enterprise","uscc":")") +
+          kUscc + R"(","name":"便利店"},"materials":["filing_form","licence_copy"]})");
+  ASSERT_EQ(r.status, 201) << r.text;
+  EXPECT_EQ(State(r), "filed");
+  EXPECT_EQ(r.json->getValue<std::string>("filing_number"), "〔2026〕备字第 1 号");
+}
+
+TEST_F(Api, ImportsACsvCatalogueAndReportsBadRowsByNumber) {
+  const std::string csv =
+      "事项名称,设定依据,审批部门,改革方式,具体改革举措,加强事中事后监管措施,事项编码\n"
+      "建筑垃圾处置核准,《城市市容和环境卫生管理条例》,samr,实行告知承诺,告知承诺,双随机,"
+      "construction_waste\n"
+      "某事项,某依据,月球局,实行告知承诺,,,moon\n";
+  auto r = Call("POST", "/api/v1/items:import?all_or_nothing=true", "admin", csv);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_FALSE(r.json->getValue<bool>("applied"));
+  EXPECT_EQ(r.json->getArray("rejected")->getObject(0)->getValue<int>("row"), 2);
+  EXPECT_EQ(Call("GET", "/api/v1/items/construction_waste", "admin").status, 404);
+  r = Call("POST", "/api/v1/items:import", "admin", csv);
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.json->getArray("imported")->getElement<std::string>(0), "construction_waste");
+  EXPECT_EQ(Call("GET", "/api/v1/items/construction_waste", "admin").status, 200);
+}
+
+TEST_F(Api, AdminsManageDepartments) {
+  auto r = Call("GET", "/api/v1/departments", "health-handler");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json->getArray("departments")->size(), 9u);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/departments", "health-handler", R"({"id":"x","name":"某局"})").status,
+      403);
+  r = Call("POST", "/api/v1/departments", "admin",
+           R"({"id":"emergency","name":"平陆县应急管理局"})");
+  ASSERT_EQ(r.status, 201) << r.text;
+  EXPECT_EQ(r.json->getArray("departments")->size(), 10u);
+  EXPECT_EQ(
+      Call("PUT", "/api/v1/departments/emergency", "admin", R"({"name":"应急管理局"})").status,
+      200);
+  EXPECT_EQ(Call("POST", "/api/v1/departments", "admin", R"({"id":"Bad Id","name":"x"})").status,
+            400);
+}
+
+TEST_F(Api, RetiringAnItemStopsNewApplications) {
+  EXPECT_EQ(Call("POST", "/api/v1/items/hr_service/retire", "admin").status, 200);
+  auto r =
+      Call("POST", "/api/v1/applications", "admin",
+           std::string(R"({"item_code":"hr_service","applicant":{"kind":"enterprise","uscc":")") +
+               kUscc + R"(","name":"人力公司"}})");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.Code(), "item_retired");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "tests/support/harness.hpp"
@@ -165,6 +166,34 @@ TEST(ServerProcess, TheSystemClockHasNoClockRoute) {
   EXPECT_EQ(http.Call("PUT", "/api/v1/admin/clock", "dev-admin-token",
                       R"({"now":"2030-01-01T00:00:00Z"})", nullptr),
             404);
+}
+
+TEST(CatalogueCommand, ImportsGoodRowsAndReportsBadOnesOrNothingWhenAsked) {
+  const std::string folder = TempFolder("import");
+  const std::string csv = folder + "/catalogue.csv";
+  std::ofstream(csv)
+      << "\xEF\xBB\xBF事项名称,设定依据,审批部门,改革方式,具体改革举措,加强事中事后监管措施,"
+         "事项编码\n"
+         "建筑垃圾处置核准,某条例,平陆县市场监督管理局,实行告知承诺,,,construction_waste\n"
+         "某事项,某依据,月球局,实行告知承诺,,,moon\n";
+  const std::vector<std::string> common = {"-D", "database.url=sqlite:" + folder + "/p.db", "-D",
+                                           "catalogue.dir=" + SourcePath("config/catalogue")};
+  std::vector<std::string> strict = {"catalogue", "import", csv, "--all-or-nothing"};
+  strict.insert(strict.end(), common.begin(), common.end());
+  std::string out;
+  EXPECT_EQ(RunPermitflow(strict, &out), 1) << out;
+  EXPECT_NE(out.find("row 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("nothing imported"), std::string::npos) << out;
+  Reader reader(folder + "/p.db");
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM items WHERE code = 'construction_waste'"), 0);
+
+  std::vector<std::string> lenient = {"catalogue", "import", csv};
+  lenient.insert(lenient.end(), common.begin(), common.end());
+  EXPECT_EQ(RunPermitflow(lenient, &out), 1) << out;  // a row was rejected
+  EXPECT_NE(out.find("imported 1 item(s), rejected 1"), std::string::npos) << out;
+  EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM items WHERE code = 'construction_waste'"
+                         " AND status = 'published'"),
+            1);
 }
 
 }  // namespace

@@ -25,13 +25,13 @@
 
 #include "adapters/calendar_files.hpp"
 #include "adapters/sql_store.hpp"
+#include "adapters/stored_catalogue.hpp"
 #include "adapters/system_clock.hpp"
 #include "adapters/timer_driver.hpp"
 #include "engine/engine.hpp"
 #include "engine/timer_service.hpp"
 #include "tests/bench/bench_util.hpp"
 #include "tests/support/fake_clock.hpp"
-#include "adapters/stored_catalogue.hpp"
 #include "workflows/workflows.hpp"
 
 namespace permitflow {

@@ -1,6 +1,6 @@
 // A real engine for tests: SQLite in a fresh temporary folder, the bundled calendar, the bundled
-// sample catalogue (config/catalogue) and the real workflows, with a fake clock. Reopen() closes and reopens the store, as a
-// restart of the process would.
+// sample catalogue (config/catalogue) and the real workflows, with a fake clock. Reopen() closes
+// and reopens the store, as a restart of the process would.
 #pragma once
 
 #include <filesystem>
@@ -9,9 +9,9 @@
 
 #include "adapters/calendar_files.hpp"
 #include "adapters/sql_store.hpp"
+#include "adapters/stored_catalogue.hpp"
 #include "engine/engine.hpp"
 #include "tests/support/fake_clock.hpp"
-#include "adapters/stored_catalogue.hpp"
 #include "workflows/workflows.hpp"
 
 namespace permitflow {

@@ -43,6 +43,19 @@ ServerProcess::ServerProcess(const std::string& folder,
   }
 }
 
+int RunPermitflow(const std::vector<std::string>& args, std::string* output) {
+  std::string command = PERMITFLOW_BINARY;
+  for (const auto& a : args) command += " '" + a + "'";
+  command += " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return -1;
+  char buf[4096];
+  output->clear();
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) output->append(buf, n);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 ServerProcess::~ServerProcess() {
   if (Running()) {
     Kill(SIGKILL);

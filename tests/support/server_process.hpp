@@ -6,8 +6,12 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace permitflow {
+
+// Runs `permitflow ARGS...` to its end; returns the exit status and what it printed.
+int RunPermitflow(const std::vector<std::string>& args, std::string* output);
 
 class ServerProcess {
  public:

@@ -106,7 +106,8 @@ class Machine : public ::testing::Test {
     return e;
   }
   template <class Table>
-  Result<StepResult> Run(const Runner<Front<Table>, Events>& r, const std::string& state, const std::string& ev) {
+  Result<StepResult> Run(const Runner<Front<Table>, Events>& r, const std::string& state,
+                         const std::string& ev) {
     StepContext ctx{*item, calendar, At("2026-03-04T02:00:00Z"), Actor{"t", "handler", "health"},
                     ""};
     return r.Run(InState(state), E(ev), ctx);

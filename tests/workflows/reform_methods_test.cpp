@@ -2,10 +2,9 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 #include <deque>
 #include <set>
+#include <sstream>
 
 #include "engine/timer_service.hpp"
 #include "tests/support/harness.hpp"
@@ -16,7 +15,8 @@ namespace {
 class Methods : public ::testing::Test {
  protected:
   Result<Application> New(const std::string& item, std::vector<std::string> materials = {}) {
-    NewApplication input{item, {"enterprise", kUscc, "平陆县示例有限公司"}, "{}", std::move(materials)};
+    NewApplication input{
+        item, {"enterprise", kUscc, "平陆县示例有限公司"}, "{}", std::move(materials)};
     return h.engine().Create(input, h.handler, nullptr);
   }
   EventData Stage(const std::string& name) {
@@ -65,11 +65,20 @@ TEST_F(Methods, AnIncompleteFilingIsRefusedWithEveryMissingMaterial) {
 
 TEST_F(Methods, NoEventSequenceTakesAFilingToADecisionStep) {
   // Every event any workflow knows, tried in every state a filing can reach.
-  const std::vector<std::string> events = {
-      "issue_notice",    "choose_ordinary_procedure", "commit",       "approve",
-      "submit_materials", "accept_materials",         "request_correction", "reject_materials",
-      "verify",          "decide",                    "withdraw",     "accept",
-      "complete_stage",  "file"};
+  const std::vector<std::string> events = {"issue_notice",
+                                           "choose_ordinary_procedure",
+                                           "commit",
+                                           "approve",
+                                           "submit_materials",
+                                           "accept_materials",
+                                           "request_correction",
+                                           "reject_materials",
+                                           "verify",
+                                           "decide",
+                                           "withdraw",
+                                           "accept",
+                                           "complete_stage",
+                                           "file"};
   auto filed = New("prepackaged_food_filing", {"filing_form", "licence_copy"});
   ASSERT_TRUE(filed.ok());
   std::set<std::string> reached = {filed->state};
@@ -131,8 +140,8 @@ TEST_F(Methods, OptimizeWalksTheStagesInOrderThenDecides) {
 
 TEST_F(Methods, ACorrectionPausesTheStatutoryClockUntilResubmission) {
   h.handler.department = "samr";
-  auto app = h.Ok(New("food_business", {"application_form", "layout", "safety_rules"}).value(),
-                  "accept");
+  auto app =
+      h.Ok(New("food_business", {"application_form", "layout", "safety_rules"}).value(), "accept");
   const Instant first_due = app.clock_due;
   ASSERT_GT(first_due, 0);
   h.clock().Advance(2LL * 24 * 3600 * 1000);  // Monday -> Wednesday: two working days used
@@ -155,8 +164,8 @@ TEST_F(Methods, ACorrectionPausesTheStatutoryClockUntilResubmission) {
 
 TEST_F(Methods, ALateStageEscalates) {
   h.handler.department = "samr";
-  auto app = h.Ok(New("food_business", {"application_form", "layout", "safety_rules"}).value(),
-                  "accept");
+  auto app =
+      h.Ok(New("food_business", {"application_form", "layout", "safety_rules"}).value(), "accept");
   TimerService timers(h.engine(), TimerOptions{});
   h.clock().Advance(5LL * 24 * 3600 * 1000);  // past the 3 working days of 材料审查
   EXPECT_EQ(timers.FireDue(h.clock().Now()).fired, 1);
