@@ -17,7 +17,10 @@ PF_ACTION(IssueFilingNumber);
 
 void IssueFilingNumber::Do(Step& s) {
   s.app.decided_at = s.ctx->now;
-  s.effects.push_back(IssueNumber{IssueNumber::Kind::kFiling, LocalDate(s.ctx->now).year});
+  IssueNumber number;
+  number.kind = IssueNumber::Kind::kFiling;
+  number.year = LocalDate(s.ctx->now).year;
+  s.effects.emplace_back(number);
 }
 
 using Table = mpl::vector<Row<Received, File, Filed, IssueFilingNumber, none>>;

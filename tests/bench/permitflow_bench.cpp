@@ -108,7 +108,7 @@ Figures EngineRun(const std::string& db, int n) {
   for (int i = 0; i < n; ++i) {
     Application app = step([&] {
       return engine.Create(
-          {"public_place_hygiene", {"enterprise", kUscc, "基准测试有限公司"}, "{}"}, actor,
+          {"public_place_hygiene", {"enterprise", kUscc, "基准测试有限公司"}, "{}", {}}, actor,
           nullptr);
     });
     auto fire = [&](const char* name, EventData data) {
@@ -440,8 +440,8 @@ void Lateness(const std::string& path, int count) {
   std::thread handler([&] {
     const Actor actor{"bench", "handler", "health"};
     while (!done) {
-      auto app = w.engine->Create({"public_place_hygiene", {"enterprise", kUscc, "x"}, "{}"}, actor,
-                                  nullptr);
+      auto app = w.engine->Create({"public_place_hygiene", {"enterprise", kUscc, "x"}, "{}", {}},
+                                  actor, nullptr);
       if (!app.ok()) Die(app.status().message());
       Application a = app.value();
       for (const char* name : {"choose_ordinary_procedure", "decide"}) {

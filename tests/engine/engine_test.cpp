@@ -291,12 +291,12 @@ TEST_F(Lifecycle, UnknownIdentifiersAndItemsAreRefused) {
   Application ghost;
   ghost.id = 4242;
   EXPECT_EQ(h.Fire(ghost, "issue_notice").status().code(), Code::kNotFound);
-  NewApplication bad{"no_such_item", {"enterprise", kUscc, "x"}, "{}"};
+  NewApplication bad{"no_such_item", {"enterprise", kUscc, "x"}, "{}", {}};
   EXPECT_EQ(h.engine().Create(bad, h.handler, nullptr).status().code(), Code::kUnknownItem);
-  NewApplication bad_uscc{kHygiene, {"enterprise", "91350100M000100Y44", "x"}, "{}"};
+  NewApplication bad_uscc{kHygiene, {"enterprise", "91350100M000100Y44", "x"}, "{}", {}};
   EXPECT_EQ(h.engine().Create(bad_uscc, h.handler, nullptr).status().code(),
             Code::kInvalidIdentifier);
-  NewApplication person{kHygiene, {"person", "11010519491231002X", "李四"}, "{}"};
+  NewApplication person{kHygiene, {"person", "11010519491231002X", "李四"}, "{}", {}};
   EXPECT_TRUE(h.engine().Create(person, h.handler, nullptr).ok());
   auto list = h.store().List(ApplicationQuery{});
   ASSERT_TRUE(list.ok());

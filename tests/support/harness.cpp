@@ -69,7 +69,7 @@ void Harness::Reopen() {
 }
 
 Application Harness::Create(const std::string& item, const std::string& uscc) {
-  NewApplication input{item, Applicant{"enterprise", uscc, "平陆县示例有限公司"}, "{}"};
+  NewApplication input{item, Applicant{"enterprise", uscc, "平陆县示例有限公司"}, "{}", {}};
   auto app = engine_->Create(input, handler, nullptr);
   EXPECT_TRUE(app.ok()) << app.status().message();
   return app.ok() ? app.value() : Application{};
@@ -77,7 +77,7 @@ Application Harness::Create(const std::string& item, const std::string& uscc) {
 
 Result<Application> Harness::Fire(const Application& app, const std::string& event,
                                   EventData data) {
-  Event e{event, std::move(data), "{}"};
+  Event e{event, std::move(data), "{}", {}};
   return engine_->Handle(app.id, e, app.version, handler, nullptr);
 }
 

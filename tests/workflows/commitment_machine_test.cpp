@@ -200,7 +200,8 @@ TEST_F(Machine, PartlySubmittedDeferredMaterialsReturnToMaterialsDue) {
   two.materials.push_back({"staff_health",
                            "从业人员健康证明",
                            MaterialSpec::When::kDeferred,
-                           {10, Duration::Unit::kWorkingDays}});
+                           {10, Duration::Unit::kWorkingDays},
+                           std::nullopt});
   StepContext ctx{two, calendar, At("2026-03-04T02:00:00Z"), Actor{"t", "handler", "health"}, ""};
   auto app = InState("materials_review");
   app.materials.push_back("hygiene_report");
