@@ -74,6 +74,24 @@ const std::vector<Migration>& Migrations() {
            "ALTER TABLE applications ADD COLUMN clock_remaining INTEGER NOT NULL DEFAULT -1",
            "ALTER TABLE applications ADD COLUMN clock_due BIGINT NOT NULL DEFAULT 0",
        }},
+      {4,
+       "principals, the audit chain, idempotency keys",
+       {
+           "CREATE TABLE principals ("
+           " name TEXT PRIMARY KEY, role TEXT NOT NULL, department TEXT NOT NULL,"
+           " token_sha256 TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL,"
+           " revoked_at BIGINT NOT NULL)",
+           "CREATE TABLE audit ("
+           " seq INTEGER PRIMARY KEY, principal TEXT NOT NULL, role TEXT NOT NULL,"
+           " department TEXT NOT NULL, route TEXT NOT NULL, application_id BIGINT NOT NULL,"
+           " event TEXT NOT NULL, outcome TEXT NOT NULL, at BIGINT NOT NULL, remote TEXT NOT NULL,"
+           " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+           "CREATE TABLE idempotency_keys ("
+           " principal TEXT NOT NULL, idem_key TEXT NOT NULL, request_sha256 TEXT NOT NULL,"
+           " status INTEGER NOT NULL, response TEXT NOT NULL, created_at BIGINT NOT NULL,"
+           " PRIMARY KEY (principal, idem_key))",
+           "CREATE INDEX idempotency_by_age ON idempotency_keys (created_at)",
+       }},
   };
   return kMigrations;
 }

@@ -1,5 +1,7 @@
 #include "adapters/sql_store.hpp"
 
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -991,6 +993,253 @@ Status SqlStore::SaveDepartment(const Department& d) {
              " ON CONFLICT (id) DO UPDATE SET name = excluded.name",
         soci::use(d.id), soci::use(d.name);
     return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+namespace {
+
+std::string AuditHash(const AuditEntry& e) {
+  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+  const std::string text = std::to_string(e.seq) + "|" + e.principal + "|" + e.role + "|" +
+                           e.department + "|" + e.route + "|" + std::to_string(e.application_id) +
+                           "|" + e.event + "|" + e.outcome + "|" + std::to_string(e.at) + "|" +
+                           e.remote + "|" + e.prev_hash;
+  sha.update(text);
+  return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+}  // namespace
+
+Status SqlStore::AddPrincipal(const PrincipalRecord& p) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    int exists = 0;
+    *sql_ << "SELECT COUNT(*) FROM principals WHERE name = :n", soci::into(exists),
+        soci::use(p.name);
+    if (exists) {
+      return Status::Error(Code::kConflict, "principal " + p.name + " exists",
+                           "用户 " + p.name + " 已存在");
+    }
+    long long created = p.created_at, revoked = 0;
+    *sql_ << "INSERT INTO principals (name, role, department, token_sha256, created_at,"
+             " revoked_at) VALUES (:n, :r, :d, :t, :c, :x)",
+        soci::use(p.name), soci::use(p.role), soci::use(p.department), soci::use(p.token_sha256),
+        soci::use(created), soci::use(revoked);
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<PrincipalRecord>> SqlStore::ListPrincipals() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    PrincipalRecord p;
+    long long created = 0, revoked = 0;
+    soci::statement st =
+        (sql_->prepare << "SELECT name, role, department, token_sha256, created_at, revoked_at"
+                          " FROM principals ORDER BY name",
+         soci::into(p.name), soci::into(p.role), soci::into(p.department),
+         soci::into(p.token_sha256), soci::into(created), soci::into(revoked));
+    std::vector<PrincipalRecord> out;
+    if (st.execute(true)) {
+      do {
+        p.created_at = created;
+        p.revoked_at = revoked;
+        out.push_back(p);
+      } while (st.fetch());
+    }
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::RevokePrincipal(const std::string& name, Instant at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    long long when = at;
+    if (Execute(*sql_, "UPDATE principals SET revoked_at = :at WHERE name = :n AND revoked_at = 0",
+                soci::use(when), soci::use(name)) != 1) {
+      return NotFound("active principal", "有效用户", name);
+    }
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::optional<PrincipalRecord>> SqlStore::PrincipalByToken(const std::string& sha256) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    PrincipalRecord p;
+    soci::indicator ind = soci::i_null;
+    *sql_ << "SELECT name, role, department FROM principals WHERE token_sha256 = :t"
+             " AND revoked_at = 0",
+        soci::into(p.name, ind), soci::into(p.role), soci::into(p.department), soci::use(sha256);
+    if (!sql_->got_data() || ind != soci::i_ok) return std::optional<PrincipalRecord>();
+    p.token_sha256 = sha256;
+    return std::optional<PrincipalRecord>(p);
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::AppendAudit(AuditEntry e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    long long last = 0;
+    soci::indicator ind = soci::i_null;
+    std::string prev;
+    *sql_ << "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", soci::into(last, ind),
+        soci::into(prev);
+    if (!sql_->got_data() || ind != soci::i_ok) {
+      last = 0;
+      prev.clear();
+    }
+    e.seq = last + 1;
+    e.prev_hash = prev;
+    e.hash = AuditHash(e);
+    long long seq = e.seq, app = e.application_id, at = e.at;
+    *sql_ << "INSERT INTO audit (seq, principal, role, department, route, application_id, event,"
+             " outcome, at, remote, prev_hash, hash) VALUES (:s, :p, :r, :d, :route, :a, :e, :o,"
+             " :at, :rem, :prev, :h)",
+        soci::use(seq), soci::use(e.principal), soci::use(e.role), soci::use(e.department),
+        soci::use(e.route), soci::use(app), soci::use(e.event), soci::use(e.outcome), soci::use(at),
+        soci::use(e.remote), soci::use(e.prev_hash), soci::use(e.hash);
+    tr.commit();
+    return Status::Ok();
+  } catch (const soci::soci_error& ex) {
+    return FromSoci(ex);
+  }
+}
+
+Result<AuditVerdict> SqlStore::VerifyAudit() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    AuditEntry e;
+    long long seq = 0, app = 0, at = 0;
+    soci::statement st =
+        (sql_->prepare << "SELECT seq, principal, role, department, route, application_id, event,"
+                          " outcome, at, remote, prev_hash, hash FROM audit ORDER BY seq",
+         soci::into(seq), soci::into(e.principal), soci::into(e.role), soci::into(e.department),
+         soci::into(e.route), soci::into(app), soci::into(e.event), soci::into(e.outcome),
+         soci::into(at), soci::into(e.remote), soci::into(e.prev_hash), soci::into(e.hash));
+    AuditVerdict v;
+    std::string prev;
+    long long expected = 1;
+    if (st.execute(true)) {
+      do {
+        e.seq = seq;
+        e.application_id = app;
+        e.at = at;
+        ++v.entries;
+        if (v.intact) {
+          if (seq != expected) {
+            v = {false, v.entries, expected,
+                 "entry " + std::to_string(expected) + " is missing (deleted)"};
+          } else if (e.prev_hash != prev) {
+            v = {false, v.entries, seq,
+                 "entry " + std::to_string(seq) +
+                     " does not follow the entry before it (reordered, or that one was changed)"};
+          } else if (AuditHash(e) != e.hash) {
+            v = {false, v.entries, seq, "entry " + std::to_string(seq) + " was changed"};
+          }
+        }
+        prev = e.hash;
+        expected = seq + 1;
+      } while (st.fetch());
+    }
+    return v;
+  } catch (const soci::soci_error& ex) {
+    return FromSoci(ex);
+  }
+}
+
+Result<ApiRecords::Idempotency> SqlStore::ReserveKey(const std::string& principal,
+                                                     const std::string& key,
+                                                     const std::string& request_sha256, Instant now,
+                                                     Instant keep_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    long long horizon = now - keep_ms, created = now;
+    *sql_ << "DELETE FROM idempotency_keys WHERE created_at < :h", soci::use(horizon);
+    Idempotency out;
+    std::string hash, body;
+    int status = 0;
+    soci::indicator ind = soci::i_null;
+    *sql_ << "SELECT request_sha256, status, response FROM idempotency_keys"
+             " WHERE principal = :p AND idem_key = :k",
+        soci::into(hash, ind), soci::into(status), soci::into(body), soci::use(principal),
+        soci::use(key);
+    if (sql_->got_data() && ind == soci::i_ok) {
+      if (hash != request_sha256)
+        out.kind = Idempotency::Kind::kMismatch;
+      else if (status == 0)
+        out.kind = Idempotency::Kind::kInProgress;
+      else
+        out = {Idempotency::Kind::kReplay, status, body};
+    } else {
+      *sql_ << "INSERT INTO idempotency_keys (principal, idem_key, request_sha256, status,"
+               " response, created_at) VALUES (:p, :k, :h, 0, '', :c)",
+          soci::use(principal), soci::use(key), soci::use(request_sha256), soci::use(created);
+    }
+    tr.commit();
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::CompleteKey(const std::string& principal, const std::string& key, int status,
+                             const std::string& body) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Execute(*sql_,
+            "UPDATE idempotency_keys SET status = :s, response = :b WHERE principal = :p"
+            " AND idem_key = :k",
+            soci::use(status), soci::use(body), soci::use(principal), soci::use(key));
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::ReleaseKey(const std::string& principal, const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    Execute(*sql_, "DELETE FROM idempotency_keys WHERE principal = :p AND idem_key = :k",
+            soci::use(principal), soci::use(key));
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::map<std::string, long long>> SqlStore::TimerCounts(Instant now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::map<std::string, long long> out;
+    std::string state;
+    long long n = 0;
+    soci::statement st = (sql_->prepare << "SELECT state, COUNT(*) FROM timers GROUP BY state",
+                          soci::into(state), soci::into(n));
+    if (st.execute(true)) {
+      do out[state] = n;
+      while (st.fetch());
+    }
+    long long at = now;
+    *sql_ << "SELECT COUNT(*) FROM timers WHERE state = 'armed' AND due_at < :now", soci::into(n),
+        soci::use(at);
+    out["due"] = n;
+    *sql_ << "SELECT COUNT(*) FROM timers WHERE state = 'fired' AND fired_at - due_at > 1000",
+        soci::into(n);
+    out["late"] = n;
+    return out;
   } catch (const soci::soci_error& e) {
     return FromSoci(e);
   }

@@ -16,7 +16,7 @@ class session;
 
 namespace permitflow {
 
-class SqlStore : public Store {
+class SqlStore : public Store, public ApiRecords {
  public:
   // url: "sqlite:PATH". Creates the file and applies migrations.
   static Result<std::unique_ptr<SqlStore>> Open(const std::string& url);
@@ -50,6 +50,20 @@ class SqlStore : public Store {
   Status WriteItems(const std::vector<ItemVersionInfo>& versions);
   Result<std::vector<Department>> LoadDepartments();
   Status SaveDepartment(const Department& department);
+
+  Status AddPrincipal(const PrincipalRecord& principal) override;
+  Result<std::vector<PrincipalRecord>> ListPrincipals() override;
+  Status RevokePrincipal(const std::string& name, Instant at) override;
+  Result<std::optional<PrincipalRecord>> PrincipalByToken(const std::string& sha256) override;
+  Status AppendAudit(AuditEntry entry) override;
+  Result<AuditVerdict> VerifyAudit() override;
+  Result<Idempotency> ReserveKey(const std::string& principal, const std::string& key,
+                                 const std::string& request_sha256, Instant now,
+                                 Instant keep_ms) override;
+  Status CompleteKey(const std::string& principal, const std::string& key, int status,
+                     const std::string& body) override;
+  Status ReleaseKey(const std::string& principal, const std::string& key) override;
+  Result<std::map<std::string, long long>> TimerCounts(Instant now) override;
 
   int schema_version() const { return schema_version_; }
 

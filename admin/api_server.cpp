@@ -1,22 +1,35 @@
 #include "admin/api_server.hpp"
 
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <functional>
+#include <iomanip>
+#include <iostream>
 #include <map>
+#include <random>
 #include <sstream>
 
 #include "admin/access.hpp"
+#include "admin/authenticator.hpp"
 #include "admin/json_mapping.hpp"
+#include "admin/metrics.hpp"
+#include "admin/openapi.hpp"
 
 namespace permitflow {
 
@@ -34,6 +47,7 @@ int HttpStatusFor(Code code) {
     case Code::kInvalidTransition:
     case Code::kIncomplete:
     case Code::kInvalidItem:
+    case Code::kIdempotencyMismatch:
       return 422;
     case Code::kConflict:
     case Code::kNoPermitRequired:
@@ -59,12 +73,18 @@ struct Request {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> params;  // {name} segments of the route
   std::string body;
+  std::string content_type;
+  std::string idempotency_key;
+  std::string remote;
+  std::string route;  // the matched pattern, "POST /api/v1/applications/{id}/events"
+  bool authenticated = false;
   Principal principal;
 };
 
 struct Response {
   int status = 200;
   std::string body;
+  std::string content_type = "application/json; charset=utf-8";
 };
 
 Response Json(int status, const Poco::Dynamic::Var& body) { return {status, ToJson(body)}; }
@@ -91,12 +111,23 @@ class ApiServer::Router {
  public:
   using Handler = std::function<Response(Request&)>;
 
-  Router(Engine& engine, ItemRegistry& items, const Principals& principals, ServerHooks hooks)
-      : engine_(engine), items_(items), principals_(principals), hooks_(std::move(hooks)) {
+  Router(Engine& engine, ItemRegistry& items, const Principals& principals, ApiRecords& records,
+         const ServerOptions& options, ServerHooks hooks)
+      : engine_(engine),
+        items_(items),
+        records_(records),
+        options_(options),
+        auth_(principals, &records, options.jwt_secret, engine.clock()),
+        hooks_(std::move(hooks)) {
+    engine_.SetCommitObserver([this](const ChangeSet& c) { metrics_.Committed(c); });
     Add("GET", "/healthz", false, [](Request&) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
       o->set("status", "ok");
       return Json(200, o);
+    });
+    Add("GET", "/metrics", false, [this](Request&) { return MetricsText(); });
+    Add("GET", "/api/v1/openapi.json", false, [this](Request&) {
+      return Response{200, OpenApi(), "application/json; charset=utf-8"};
     });
     Add("GET", "/api/v1/items", true, [this](Request& r) { return ListItems(r); });
     Add("POST", "/api/v1/items", true, [this](Request& r) { return CreateItem(r); });
@@ -133,11 +164,17 @@ class ApiServer::Router {
       path_matched = true;
       if (route.method != req.method) continue;
       req.params = std::move(params);
+      req.route = route.method + " " + route.path;
       if (route.authenticated) {
-        Status s = Authenticate(authorization, &req.principal);
+        Status s = auth_.Authenticate(authorization, &req.principal);
         if (!s.ok()) return Error(s);
+        req.authenticated = true;
       }
-      return route.handler(req);
+      const bool command = req.method == "POST" || req.method == "PUT";
+      if (!command) return route.handler(req);
+      Response resp = Command(route, req);
+      Audit(req, resp);
+      return resp;
     }
     if (path_matched) {
       return Error(Status::Error(Code::kInvalidArgument,
@@ -146,16 +183,118 @@ class ApiServer::Router {
     return Error(NotFound("route", "接口", req.method + " /" + JoinPath(req.segments)));
   }
 
+  std::vector<std::string> RouteList() const {
+    std::vector<std::string> out;
+    for (const auto& r : routes_) out.push_back(r.method + " " + r.path);
+    return out;
+  }
+
+  std::string OpenApi() const {
+    std::vector<RouteKey> keys;
+    for (const auto& r : routes_) keys.push_back({r.method, r.path});
+    return BuildOpenApi(keys);
+  }
+
+  Metrics metrics_;
+
  private:
   struct Route {
     std::string method;
+    std::string path;
     std::vector<std::string> pattern;
     bool authenticated;
     Handler handler;
   };
 
   void Add(const std::string& method, const std::string& path, bool authenticated, Handler h) {
-    routes_.push_back({method, Split(path), authenticated, std::move(h)});
+    routes_.push_back({method, path, Split(path), authenticated, std::move(h)});
+  }
+
+  // A POST or PUT: the body's media type, then the Idempotency-Key, then the handler.
+  Response Command(const Route& route, Request& req) {
+    if (!req.body.empty()) {
+      const std::string type = req.content_type.substr(0, req.content_type.find(';'));
+      const bool csv_ok = route.path == "/api/v1/items:import" && type == "text/csv";
+      if (type != "application/json" && !csv_ok) {
+        Response r =
+            Error(Status::Error(Code::kInvalidArgument,
+                                "the body must be application/json" +
+                                    std::string(csv_ok ? "" : "") + ", not '" + type + "'",
+                                "请求体须为 application/json", {{"content_type", {type}}}));
+        r.status = 415;
+        return r;
+      }
+    }
+    if (req.method != "POST" || req.idempotency_key.empty()) return route.handler(req);
+    const std::string who = req.principal.name;
+    const std::string fingerprint =
+        Sha256Hex(req.route + "\n" + JoinPath(req.segments) + "\n" + req.body);
+    auto reserved = records_.ReserveKey(who, req.idempotency_key, fingerprint,
+                                        engine_.clock().Now(), options_.idempotency_keep_ms);
+    if (!reserved.ok()) return Error(reserved.status());
+    using Kind = ApiRecords::Idempotency::Kind;
+    switch (reserved->kind) {
+      case Kind::kReplay:
+        return Response{reserved->status, reserved->body};
+      case Kind::kMismatch:
+        return Error(Status::Error(
+            Code::kIdempotencyMismatch,
+            "Idempotency-Key " + req.idempotency_key + " was used with another request",
+            "该幂等键已用于不同的请求"));
+      case Kind::kInProgress:
+        return Error(Status::Error(Code::kConflict,
+                                   "a request with this Idempotency-Key is still being processed",
+                                   "相同幂等键的请求正在处理中"));
+      case Kind::kNew:
+        break;
+    }
+    Response resp = route.handler(req);
+    if (resp.status >= 500)
+      records_.ReleaseKey(who, req.idempotency_key);  // a server failure may be retried
+    else
+      records_.CompleteKey(who, req.idempotency_key, resp.status, resp.body);
+    return resp;
+  }
+
+  // One audit entry per command by a known principal, refused ones included.
+  void Audit(const Request& req, const Response& resp) {
+    if (!req.authenticated) return;
+    AuditEntry e;
+    e.principal = req.principal.name;
+    e.role = req.principal.role;
+    e.department = req.principal.department;
+    e.route = req.route;
+    auto id = req.params.find("id");
+    if (id != req.params.end() && id->second.find_first_not_of("0123456789") == std::string::npos &&
+        !id->second.empty() && id->second.size() < 18)
+      e.application_id = std::stoll(id->second);
+    std::string error_code;
+    try {
+      auto reply = Poco::JSON::Parser().parse(resp.body).extract<Poco::JSON::Object::Ptr>();
+      if (reply->has("error"))
+        error_code = reply->getObject("error")->optValue<std::string>("code", "");
+      if (e.application_id == 0 && req.route == "POST /api/v1/applications" && reply->has("id"))
+        e.application_id = reply->getValue<long long>("id");
+    } catch (const Poco::Exception&) {
+    }
+    try {
+      auto body = Poco::JSON::Parser().parse(req.body).extract<Poco::JSON::Object::Ptr>();
+      e.event = body->optValue<std::string>("event", "");
+    } catch (const Poco::Exception&) {
+    }
+    e.outcome = std::to_string(resp.status) + (error_code.empty() ? "" : " " + error_code);
+    e.at = engine_.clock().Now();
+    e.remote = req.remote;
+    Status s = records_.AppendAudit(e);
+    if (!s.ok()) std::cerr << "permitflow: audit append failed: " << s.message() << std::endl;
+  }
+
+  Response MetricsText() {
+    auto timers = records_.TimerCounts(engine_.clock().Now());
+    Response r{
+        200, metrics_.Render(timers.ok() ? timers.value() : std::map<std::string, long long>{}, 0),
+        "text/plain; version=0.0.4; charset=utf-8"};
+    return r;
   }
 
   static std::string JoinPath(const std::vector<std::string>& segments) {
@@ -175,21 +314,6 @@ class ApiServer::Router {
         return false;
     }
     return true;
-  }
-
-  Status Authenticate(const std::string& header, Principal* out) const {
-    const std::string prefix = "Bearer ";
-    if (header.compare(0, prefix.size(), prefix) != 0) {
-      return Status::Error(Code::kUnauthorized,
-                           "an Authorization: Bearer <token> header is required",
-                           "缺少身份令牌（Authorization: Bearer）");
-    }
-    auto p = principals_.ByToken(header.substr(prefix.size()));
-    if (!p) {
-      return Status::Error(Code::kUnauthorized, "the token is not known", "身份令牌无效");
-    }
-    *out = *p;
-    return Status::Ok();
   }
 
   Response ListItems(Request& r) {
@@ -314,11 +438,13 @@ class ApiServer::Router {
     return out;
   }
 
-  Response RenderById(std::int64_t id, int status) {
+  static bool Masked(const Principal& p) { return p.role == "auditor"; }
+
+  Response RenderById(std::int64_t id, int status, const Principal& p) {
     auto detail = engine_.store().Detail(id);
     if (!detail.ok()) return Error(detail.status());
     auto item = engine_.catalogue().Find(detail->app.item_code, detail->app.item_version);
-    return Json(status, RenderApplication(detail.value(), item.get()));
+    return Json(status, RenderApplication(detail.value(), item.get(), Masked(p)));
   }
 
   Response Create(Request& r) {
@@ -330,7 +456,7 @@ class ApiServer::Router {
     auto app = engine_.Create(input.value(), Actor{p.name, p.role, p.department},
                               [&p](const Application& a) { return MayCreate(p, a); });
     if (!app.ok()) return Error(app.status());
-    return RenderById(app->id, 201);
+    return RenderById(app->id, 201, r.principal);
   }
 
   Response Get(Request& r) {
@@ -341,7 +467,7 @@ class ApiServer::Router {
     auto item = engine_.catalogue().Find(detail->app.item_code, detail->app.item_version);
     Status s = MayRead(r.principal, detail->app, item.get());
     if (!s.ok()) return Error(s);
-    return Json(200, RenderApplication(detail.value(), item.get()));
+    return Json(200, RenderApplication(detail.value(), item.get(), Masked(r.principal)));
   }
 
   Response Act(Request& r) {
@@ -358,7 +484,7 @@ class ApiServer::Router {
         engine_.Handle(id.value(), event.value(), expected, Actor{p.name, p.role, p.department},
                        [&p, &name](const Application& a) { return MayAct(p, a, name); });
     if (!app.ok()) return Error(app.status());
-    return RenderById(app->id, 200);
+    return RenderById(app->id, 200, r.principal);
   }
 
   Response List(Request& r) {
@@ -384,7 +510,7 @@ class ApiServer::Router {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array();
     for (const auto& a : apps.value()) {
       auto item = engine_.catalogue().Find(a.item_code, a.item_version);
-      list->add(RenderApplicationSummary(a, item.get()));
+      list->add(RenderApplicationSummary(a, item.get(), Masked(r.principal)));
     }
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("applications", list);
@@ -576,58 +702,88 @@ class ApiServer::Router {
 
   Engine& engine_;
   ItemRegistry& items_;
-  const Principals& principals_;
+  ApiRecords& records_;
+  const ServerOptions& options_;
+  Authenticator auth_;
   ServerHooks hooks_;
   std::vector<Route> routes_;
 };
 
 namespace {
 
+std::string RequestId(const std::string& given) {
+  if (!given.empty() && given.size() <= 64 &&
+      given.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+          std::string::npos)
+    return given;
+  static std::atomic<unsigned long long> counter{0};
+  thread_local std::mt19937_64 random(std::random_device{}());
+  std::ostringstream out;
+  out << std::hex << std::setw(12) << std::setfill('0') << (random() & 0xffffffffffffULL)
+      << std::setw(4) << (counter++ & 0xffff);
+  return out.str();
+}
+
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
-  Handler(ApiServer::Router* router, size_t max_body) : router_(router), max_body_(max_body) {}
+  Handler(ApiServer::Router* router, const ServerOptions& options, std::function<int()> queued)
+      : router_(router), options_(options), queued_(std::move(queued)) {}
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override;
 
  private:
   ApiServer::Router* router_;
-  size_t max_body_;
+  const ServerOptions& options_;
+  std::function<int()> queued_;
 };
-
-}  // namespace
 
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  HandlerFactory(ApiServer::Router* router, size_t max_body)
-      : router_(router), max_body_(max_body) {}
+  HandlerFactory(ApiServer::Router* router, const ServerOptions& options,
+                 std::function<int()> queued)
+      : router_(router), options_(options), queued_(std::move(queued)) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(router_, max_body_);
+    return new Handler(router_, options_, queued_);
   }
 
  private:
   ApiServer::Router* router_;
-  size_t max_body_;
+  const ServerOptions& options_;
+  std::function<int()> queued_;
 };
 
+Response TooLarge() {
+  Response r = Error(
+      Status::Error(Code::kInvalidArgument, "the body is larger than the limit", "请求体过大"));
+  r.status = 413;
+  return r;
+}
+
 void Handler::handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string request_id = RequestId(in.get("X-Request-Id", ""));
   Response resp;
+  Request req;
+  req.method = in.getMethod();
   try {
-    Request req;
-    req.method = in.getMethod();
     Poco::URI uri(in.getURI());
     req.segments = Split(uri.getPath());
     for (const auto& [k, v] : uri.getQueryParameters()) req.query[k] = v;
-    if (in.hasContentLength() && static_cast<size_t>(in.getContentLength64()) > max_body_) {
-      resp = Error(
-          Status::Error(Code::kInvalidArgument, "the body is larger than the limit", "请求体过大"));
-      resp.status = 413;
+    req.content_type = in.getContentType();
+    req.idempotency_key = in.get("Idempotency-Key", "");
+    req.remote = in.clientAddress().host().toString();
+    if (queued_ && queued_() >= options_.queue) {
+      // Overloaded: answer at once rather than let the queue grow.
+      resp = Error(Unavailable("the server is overloaded; retry shortly"));
+      out.set("Retry-After", "1");
+    } else if (in.hasContentLength() &&
+               static_cast<size_t>(in.getContentLength64()) > options_.max_body_bytes) {
+      resp = TooLarge();
     } else {
       std::string body;
       Poco::StreamCopier::copyToString(in.stream(), body, 8192);
-      if (body.size() > max_body_) {
-        resp = Error(Status::Error(Code::kInvalidArgument, "the body is larger than the limit",
-                                   "请求体过大"));
-        resp.status = 413;
+      if (body.size() > options_.max_body_bytes) {
+        resp = TooLarge();
       } else {
         req.body = std::move(body);
         resp = router_->Dispatch(req, in.get("Authorization", ""));
@@ -641,26 +797,63 @@ void Handler::handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPSer
                                "服务器内部错误"));
   }
   out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(resp.status));
-  out.setContentType("application/json; charset=utf-8");
+  out.setContentType(resp.content_type);
+  out.set("X-Request-Id", request_id);
   out.setContentLength(static_cast<std::streamsize>(resp.body.size()));
   out.send() << resp.body;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::string route = req.route.empty() ? "unmatched" : req.route;
+  router_->metrics_.Request(route, resp.status, seconds);
+  if (options_.log_requests) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", seconds * 1000);
+    std::ostringstream line;
+    line << FormatInstant(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count())
+         << " request_id=" << request_id << " " << req.method << " " << in.getURI()
+         << " status=" << resp.status << " ms=" << ms
+         << " principal=" << (req.authenticated ? req.principal.name : "-")
+         << " remote=" << req.remote << "\n";
+    std::cout << line.str() << std::flush;
+  }
 }
 
+}  // namespace
+
 ApiServer::ApiServer(Engine& engine, ItemRegistry& items, const Principals& principals,
-                     ServerOptions options, ServerHooks hooks)
-    : router_(std::make_unique<Router>(engine, items, principals, std::move(hooks))),
-      options_(std::move(options)) {}
+                     ApiRecords& records, ServerOptions options, ServerHooks hooks)
+    : options_(std::move(options)) {
+  router_ =
+      std::make_unique<Router>(engine, items, principals, records, options_, std::move(hooks));
+}
+
+std::string ApiServer::OpenApi() const { return router_->OpenApi(); }
+std::vector<std::string> ApiServer::RouteList() const { return router_->RouteList(); }
 
 ApiServer::~ApiServer() { Stop(); }
 
 void ApiServer::Start() {
-  Poco::Net::ServerSocket socket(
-      Poco::Net::SocketAddress(options_.host, static_cast<Poco::UInt16>(options_.port)));
+  const Poco::Net::SocketAddress address(options_.host, static_cast<Poco::UInt16>(options_.port));
+  std::unique_ptr<Poco::Net::ServerSocket> socket;
+  if (!options_.tls_certificate.empty() && !options_.tls_private_key.empty()) {
+    Poco::Net::initializeSSL();
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options_.tls_private_key,
+                               options_.tls_certificate, "", Poco::Net::Context::VERIFY_NONE);
+    socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
+  } else {
+    socket = std::make_unique<Poco::Net::ServerSocket>(address);
+  }
   auto* params = new Poco::Net::HTTPServerParams();
   params->setMaxThreads(options_.threads);
-  params->setMaxQueued(options_.queue);
+  // Poco refuses connections past this hard bound; below it, the handler answers 503 itself.
+  params->setMaxQueued(options_.queue * 4);
   server_ = std::make_unique<Poco::Net::HTTPServer>(
-      new HandlerFactory(router_.get(), options_.max_body_bytes), socket, params);
+      new HandlerFactory(router_.get(), options_,
+                         [this] { return server_ ? server_->queuedConnections() : 0; }),
+      *socket, params);
   server_->start();
 }
 

@@ -22,8 +22,13 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (tests)
   int threads = 16;
-  int queue = 64;
+  int queue = 64;  // connections waiting for a thread; past it, requests get 503
   size_t max_body_bytes = 1 << 20;
+  std::string jwt_secret;  // HS256; empty: no JWTs
+  Instant idempotency_keep_ms = 24LL * 3600 * 1000;
+  std::string tls_certificate;  // PEM files; both set: serve HTTPS only
+  std::string tls_private_key;
+  bool log_requests = true;  // one line per request on stdout
 };
 
 // What the API may ask of the process beyond the engine; main wires these to the adapters.
@@ -35,8 +40,12 @@ struct ServerHooks {
 
 class ApiServer {
  public:
-  ApiServer(Engine& engine, ItemRegistry& items, const Principals& principals,
+  ApiServer(Engine& engine, ItemRegistry& items, const Principals& principals, ApiRecords& records,
             ServerOptions options, ServerHooks hooks = {});
+  // The OpenAPI 3 document of every route (also served at GET /api/v1/openapi.json).
+  std::string OpenApi() const;
+  // Every route as "METHOD /path/{param}", in the router's order.
+  std::vector<std::string> RouteList() const;
   ~ApiServer();
   void Start();
   void Stop();

@@ -5,6 +5,8 @@
 
 #include <sstream>
 
+#include "engine/identifiers.hpp"
+
 namespace permitflow {
 
 namespace {
@@ -210,15 +212,18 @@ JsonObject RenderDuration(const Duration& d) {
   return o;
 }
 
-static JsonObject RenderApplicant(const Applicant& a) {
+static JsonObject RenderApplicant(const Applicant& a, bool mask) {
   JsonObject o = NewObject();
   o->set("kind", a.kind);
-  o->set(a.kind == "person" ? "id_number" : "uscc", a.id);
+  if (a.kind == "person")
+    o->set("id_number", mask ? MaskIdNumber(a.id) : a.id);
+  else
+    o->set("uscc", a.id);
   o->set("name", a.name);
   return o;
 }
 
-JsonObject RenderApplicationSummary(const Application& app, const ItemDefinition* item) {
+JsonObject RenderApplicationSummary(const Application& app, const ItemDefinition* item, bool mask) {
   JsonObject o = NewObject();
   o->set("id", static_cast<Poco::Int64>(app.id));
   o->set("item_code", app.item_code);
@@ -226,7 +231,7 @@ JsonObject RenderApplicationSummary(const Application& app, const ItemDefinition
   if (item) o->set("item_name", item->name);
   o->set("reform_method", app.reform_method);
   o->set("department", app.department);
-  o->set("applicant", RenderApplicant(app.applicant));
+  o->set("applicant", RenderApplicant(app.applicant, mask));
   o->set("state", app.state);
   o->set("version", static_cast<Poco::Int64>(app.version));
   o->set("route", app.route.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(app.route));
@@ -247,9 +252,10 @@ JsonObject RenderApplicationSummary(const Application& app, const ItemDefinition
   return o;
 }
 
-JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefinition* item) {
+JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefinition* item,
+                             bool mask) {
   const Application& app = detail.app;
-  JsonObject o = RenderApplicationSummary(app, item);
+  JsonObject o = RenderApplicationSummary(app, item, mask);
   o->set("form", ParseStoredJson(app.form_json));
   Poco::JSON::Array::Ptr materials = new Poco::JSON::Array();
   if (item) {

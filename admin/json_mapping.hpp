@@ -30,8 +30,11 @@ Result<Event> ParseEvent(const JsonObject& body, long long* expected_version);
 Result<std::vector<ListFlag>> ParseFlags(const JsonObject& body);
 
 JsonObject RenderStatusBody(const Status& status);
-JsonObject RenderApplicationSummary(const Application& app, const ItemDefinition* item);
-JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefinition* item);
+// mask: personal ID numbers show as 140829********1234 (roles that do not need them).
+JsonObject RenderApplicationSummary(const Application& app, const ItemDefinition* item,
+                                    bool mask = false);
+JsonObject RenderApplication(const ApplicationDetail& detail, const ItemDefinition* item,
+                             bool mask = false);
 JsonObject RenderItem(const ItemDefinition& item);
 JsonObject RenderSubject(const SubjectView& subject, const std::string& closed_reason);
 JsonObject RenderDuration(const Duration& d);

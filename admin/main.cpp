@@ -1,14 +1,18 @@
 // permitflow: the only code that knows every folder. It reads the settings, builds the adapters,
 // injects them into the engine and serves until SIGINT or SIGTERM.
+#include <Poco/RandomStream.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "adapters/calendar_files.hpp"
 #include "adapters/controlled_clock.hpp"
@@ -23,9 +27,13 @@
 namespace {
 
 int Usage() {
-  std::cerr << "usage: permitflow serve [--config FILE] [-D key=value]...\n"
-               "       permitflow catalogue import FILE [--all-or-nothing] [--config FILE] [-D "
-               "key=value]...\n";
+  std::cerr << "usage: permitflow serve [options]\n"
+               "       permitflow catalogue import FILE [--all-or-nothing] [options]\n"
+               "       permitflow principal add NAME --role ROLE [--department ID] [options]\n"
+               "       permitflow principal list [options]\n"
+               "       permitflow principal revoke NAME [options]\n"
+               "       permitflow audit verify [options]\n"
+               "options: --config FILE, -D key=value (any number)\n";
   return 2;
 }
 
@@ -84,13 +92,17 @@ int Serve(const permitflow::Settings& settings) {
   options.host = settings.host;
   options.port = settings.port;
   options.threads = settings.threads;
+  options.queue = settings.queue;
+  options.jwt_secret = settings.jwt_secret;
+  options.tls_certificate = settings.tls_certificate;
+  options.tls_private_key = settings.tls_private_key;
   ServerHooks hooks;
   if (controlled) {
     hooks.set_clock = [&controlled](Instant t) { return controlled->Set(t); };
   }
   hooks.wake_timers = [&driver] { driver.Wake(); };
   hooks.load_calendar = [dir = settings.calendar_dir] { return LoadCalendarFolder(dir); };
-  ApiServer server(engine, *catalogue.value(), principals.value(), options, hooks);
+  ApiServer server(engine, *catalogue.value(), principals.value(), *store.value(), options, hooks);
   // Overdue timers (after downtime) fire first, oldest first, before requests are served.
   const FireReport overdue = timers.FireDue(clock.Now());
   if (overdue.handled() > 0) {
@@ -105,11 +117,12 @@ int Serve(const permitflow::Settings& settings) {
               << e.what() << "\n";
     return 1;
   }
-  std::cout << "permitflow listening on http://" << settings.host << ":" << server.port()
-            << " (database " << settings.database_url << ", schema version "
-            << store.value()->schema_version() << ", " << principals->size() << " principals, "
-            << catalogue.value()->All().size() << " items, " << settings.clock << " clock at "
-            << FormatInstant(clock.Now()) << ")" << std::endl;
+  std::cout << "permitflow listening on " << (options.tls_certificate.empty() ? "http" : "https")
+            << "://" << settings.host << ":" << server.port() << " (database "
+            << settings.database_url << ", schema version " << store.value()->schema_version()
+            << ", " << principals->size() << " principals, " << catalogue.value()->All().size()
+            << " items, " << settings.clock << " clock at " << FormatInstant(clock.Now()) << ")"
+            << std::endl;
   int sig = 0;
   sigwait(&stop, &sig);
   std::cout << "permitflow: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping"
@@ -153,40 +166,113 @@ int ImportCatalogue(const permitflow::Settings& settings, const std::string& fil
   return report->rejected.empty() ? 0 : 1;
 }
 
+// permitflow principal add|list|revoke: principals kept in the database. A new token is printed
+// once; only its SHA-256 is stored. A revoked token fails at once on a running server.
+int PrincipalCommand(const permitflow::Settings& settings, const std::vector<std::string>& words,
+                     const std::map<std::string, std::string>& flags) {
+  using namespace permitflow;
+  auto store = SqlStore::Open(settings.database_url);
+  if (!store.ok()) return Fail(store.status());
+  const Instant now = SystemClock().Now();
+  if (words[1] == "add" && words.size() == 3) {
+    static const std::set<std::string> kRoles = {"admin", "handler", "supervisor", "inspector",
+                                                 "auditor"};
+    auto role = flags.find("--role");
+    if (role == flags.end() || !kRoles.count(role->second)) {
+      std::cerr << "permitflow: --role must be admin, handler, supervisor, inspector or auditor\n";
+      return 2;
+    }
+    auto dept = flags.find("--department");
+    Poco::RandomInputStream random;
+    unsigned char bytes[24];
+    random.read(reinterpret_cast<char*>(bytes), sizeof bytes);
+    std::ostringstream token;
+    for (unsigned char b : bytes) token << std::hex << std::setw(2) << std::setfill('0') << int(b);
+    PrincipalRecord p{words[2],
+                      role->second,
+                      dept == flags.end() ? "" : dept->second,
+                      Sha256Hex(token.str()),
+                      now,
+                      0};
+    Status s = store.value()->AddPrincipal(p);
+    if (!s.ok()) return Fail(s);
+    std::cout << "principal " << p.name << " (" << p.role
+              << (p.department.empty() ? "" : ", " + p.department) << ") added.\n"
+              << "token (shown once, store it now): " << token.str() << std::endl;
+    return 0;
+  }
+  if (words[1] == "list" && words.size() == 2) {
+    auto list = store.value()->ListPrincipals();
+    if (!list.ok()) return Fail(list.status());
+    for (const auto& p : list.value()) {
+      std::cout << p.name << "\t" << p.role << "\t" << (p.department.empty() ? "-" : p.department)
+                << "\tcreated " << FormatInstant(p.created_at) << "\t"
+                << (p.revoked_at ? "revoked " + FormatInstant(p.revoked_at) : "active") << "\n";
+    }
+    return 0;
+  }
+  if (words[1] == "revoke" && words.size() == 3) {
+    Status s = store.value()->RevokePrincipal(words[2], now);
+    if (!s.ok()) return Fail(s);
+    std::cout << "principal " << words[2] << " revoked" << std::endl;
+    return 0;
+  }
+  return Usage();
+}
+
+// permitflow audit verify: walks the audit chain; names the first entry that was changed, deleted
+// or reordered, and exits 1 if there is one.
+int AuditVerify(const permitflow::Settings& settings) {
+  using namespace permitflow;
+  auto store = SqlStore::Open(settings.database_url);
+  if (!store.ok()) return Fail(store.status());
+  auto verdict = store.value()->VerifyAudit();
+  if (!verdict.ok()) return Fail(verdict.status());
+  if (verdict->intact) {
+    std::cout << "audit chain intact: " << verdict->entries << " entries" << std::endl;
+    return 0;
+  }
+  std::cout << "audit chain broken at entry " << verdict->first_bad << ": " << verdict->problem
+            << " (" << verdict->entries << " entries read)" << std::endl;
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Usage();
-  std::string command = argv[1];
-  int first = 2;
-  std::string file;
-  bool all_or_nothing = false;
-  if (command == "catalogue") {
-    if (argc < 4 || std::string(argv[2]) != "import") return Usage();
-    command = "catalogue import";
-    file = argv[3];
-    first = 4;
-  }
+  // Words first (the command and its arguments), then options.
+  std::vector<std::string> words;
+  std::map<std::string, std::string> flags;  // --role, --department, --all-or-nothing
   std::string config;
   std::map<std::string, std::string> overrides;
-  for (int i = first; i < argc; ++i) {
+  for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--all-or-nothing" && command == "catalogue import") {
-      all_or_nothing = true;
-    } else if (arg == "--config" && i + 1 < argc) {
+    if (arg == "--config" && i + 1 < argc) {
       config = argv[++i];
     } else if (arg == "-D" && i + 1 < argc) {
       const std::string kv = argv[++i];
       const auto eq = kv.find('=');
       if (eq == std::string::npos) return Usage();
       overrides[kv.substr(0, eq)] = kv.substr(eq + 1);
-    } else {
+    } else if (arg == "--all-or-nothing") {
+      flags[arg] = "yes";
+    } else if ((arg == "--role" || arg == "--department") && i + 1 < argc) {
+      flags[arg] = argv[++i];
+    } else if (arg.rfind("--", 0) == 0) {
       return Usage();
+    } else {
+      words.push_back(arg);
     }
   }
+  if (words.empty()) return Usage();
   auto settings = permitflow::LoadSettings(config, overrides);
   if (!settings.ok()) return Fail(settings.status());
-  if (command == "serve") return Serve(settings.value());
-  if (command == "catalogue import") return ImportCatalogue(settings.value(), file, all_or_nothing);
+  const std::string command = words[0] + (words.size() > 1 ? " " + words[1] : "");
+  if (words[0] == "serve" && words.size() == 1) return Serve(settings.value());
+  if (command == "catalogue import" && words.size() == 3)
+    return ImportCatalogue(settings.value(), words[2], flags.count("--all-or-nothing") > 0);
+  if (words[0] == "principal" && words.size() >= 2)
+    return PrincipalCommand(settings.value(), words, flags);
+  if (command == "audit verify" && words.size() == 2) return AuditVerify(settings.value());
   return Usage();
 }

@@ -31,6 +31,10 @@ Result<Settings> LoadSettings(const std::string& file,
     s.principals_file = config->getString("auth.principals_file", s.principals_file);
     s.calendar_dir = config->getString("calendar.dir", s.calendar_dir);
     s.catalogue_dir = config->getString("catalogue.dir", s.catalogue_dir);
+    s.queue = config->getInt("server.queue", s.queue);
+    s.jwt_secret = config->getString("auth.jwt_hs256_secret", s.jwt_secret);
+    s.tls_certificate = config->getString("server.tls_certificate", s.tls_certificate);
+    s.tls_private_key = config->getString("server.tls_private_key", s.tls_private_key);
     s.clock = config->getString("engine.clock", s.clock);
     s.clock_start = config->getString("engine.clock_start", s.clock_start);
     s.timer_batch = config->getInt("timers.batch", s.timer_batch);

@@ -18,6 +18,10 @@ struct Settings {
   std::string catalogue_dir = "config/catalogue";  // loaded on first start into an empty database
   std::string clock = "system";                    // system | controlled
   std::string clock_start;  // ISO 8601; where a controlled clock starts (default: now)
+  int queue = 64;
+  std::string jwt_secret;  // auth.jwt_hs256_secret
+  std::string tls_certificate;
+  std::string tls_private_key;
   int timer_batch = 100;
   int timer_max_attempts = 5;
   int timer_backoff_ms = 1000;

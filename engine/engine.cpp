@@ -166,7 +166,7 @@ Result<Application> Engine::Create(const NewApplication& input, const Actor& act
   for (auto& row : started->history) changes.history.push_back(std::move(row));
   changes.effects = std::move(started->effects);
   auto committed = store_.Commit(changes);
-  if (committed.ok()) NotifyArmed(changes);
+  if (committed.ok()) NotifyCommitted(changes);
   return committed;
 }
 
@@ -235,7 +235,7 @@ Result<Application> Engine::Run(const Application& app, const Event& event, cons
     n = n.empty() ? notes : n + "; " + notes;
   }
   auto committed = store_.Commit(changes);
-  if (committed.ok()) NotifyArmed(changes);
+  if (committed.ok()) NotifyCommitted(changes);
   return committed;
 }
 
@@ -243,7 +243,12 @@ void Engine::SetTimerListener(std::function<void()> listener) {
   timer_listener_ = std::move(listener);
 }
 
-void Engine::NotifyArmed(const ChangeSet& changes) {
+void Engine::SetCommitObserver(std::function<void(const ChangeSet&)> observer) {
+  commit_observer_ = std::move(observer);
+}
+
+void Engine::NotifyCommitted(const ChangeSet& changes) {
+  if (commit_observer_) commit_observer_(changes);
   if (!timer_listener_) return;
   for (const auto& e : changes.effects) {
     if (std::holds_alternative<ArmTimer>(e)) {

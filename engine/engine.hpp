@@ -50,6 +50,9 @@ class Engine {
 
   // Called after a commit that armed a timer (the timer driver wakes up early).
   void SetTimerListener(std::function<void()> listener);
+  // Called after every commit of a command (metrics). Set before serving; not thread-safe to
+  // change.
+  void SetCommitObserver(std::function<void(const ChangeSet&)> observer);
 
   // Why the commitment method is closed to an applicant for an item; empty when it is open.
   static std::string IneligibleReason(const Standing& standing, const std::string& item_code);
@@ -66,10 +69,11 @@ class Engine {
   struct Prepared;
   Result<Application> Run(const Application& app, const Event& event, const Actor& actor,
                           Instant now, const std::vector<Effect>& extra, const std::string& note);
-  void NotifyArmed(const ChangeSet& changes);
+  void NotifyCommitted(const ChangeSet& changes);
 
   std::map<std::string, const Workflow*> workflows_;
   std::function<void()> timer_listener_;
+  std::function<void(const ChangeSet&)> commit_observer_;
   mutable std::mutex calendar_mu_;
   std::shared_ptr<const WorkingCalendar> calendar_;
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -137,6 +138,66 @@ class ItemRegistry : public Catalogue {
 
   virtual std::vector<Department> Departments() const = 0;
   virtual Status SaveDepartment(const Department& department) = 0;
+};
+
+struct AuditEntry {
+  std::int64_t seq = 0;  // assigned by the log
+  std::string principal, role, department;
+  std::string route;  // the route pattern: POST /api/v1/applications/{id}/events
+  std::int64_t application_id = 0;
+  std::string event;
+  std::string outcome;  // HTTP status and error code: "200", "409 conflict"
+  Instant at = 0;
+  std::string remote;
+  std::string prev_hash;  // SHA-256 of the entry before (empty for the first)
+  std::string hash;       // SHA-256 of this entry's fields and prev_hash
+};
+
+struct AuditVerdict {
+  bool intact = true;
+  std::int64_t entries = 0;
+  std::int64_t first_bad = 0;  // the seq of the first entry that was changed, deleted or reordered
+  std::string problem;
+};
+
+struct PrincipalRecord {
+  std::string name, role, department, token_sha256;
+  Instant created_at = 0;
+  Instant revoked_at = 0;  // 0: active
+};
+
+// What the API keeps beyond the engine's records: principals managed from the command line, the
+// tamper-evident audit chain, and idempotency keys. Implemented by the store. Thread-safe.
+class ApiRecords {
+ public:
+  virtual ~ApiRecords() = default;
+  virtual Status AddPrincipal(const PrincipalRecord& principal) = 0;
+  virtual Result<std::vector<PrincipalRecord>> ListPrincipals() = 0;
+  virtual Status RevokePrincipal(const std::string& name, Instant at) = 0;
+  // The active principal with this token hash, if any.
+  virtual Result<std::optional<PrincipalRecord>> PrincipalByToken(const std::string& sha256) = 0;
+
+  // Appends one entry, chained to the previous one by its hash.
+  virtual Status AppendAudit(AuditEntry entry) = 0;
+  virtual Result<AuditVerdict> VerifyAudit() = 0;
+
+  // Idempotency-Key: the first request with a key reserves it; a repeat with the same body gets the
+  // stored response; with another body, kMismatch. Keys older than `keep_ms` are forgotten.
+  struct Idempotency {
+    enum class Kind { kNew, kReplay, kMismatch, kInProgress };
+    Kind kind = Kind::kNew;
+    int status = 0;
+    std::string body;
+  };
+  virtual Result<Idempotency> ReserveKey(const std::string& principal, const std::string& key,
+                                         const std::string& request_sha256, Instant now,
+                                         Instant keep_ms) = 0;
+  virtual Status CompleteKey(const std::string& principal, const std::string& key, int status,
+                             const std::string& body) = 0;
+  virtual Status ReleaseKey(const std::string& principal, const std::string& key) = 0;
+
+  // For /metrics: timers by state, and those armed but already past due.
+  virtual Result<std::map<std::string, long long>> TimerCounts(Instant now) = 0;
 };
 
 }  // namespace permitflow

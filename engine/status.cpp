@@ -26,6 +26,8 @@ const char* CodeName(Code code) {
       return "no_permit_required";
     case Code::kItemRetired:
       return "item_retired";
+    case Code::kIdempotencyMismatch:
+      return "idempotency_key_reused";
     case Code::kConflict:
       return "conflict";
     case Code::kUnauthorized:

@@ -23,6 +23,7 @@ enum class Code {
   kInvalidItem,       // an item definition breaks its rules: details name every path
   kNoPermitRequired,  // the item's approval is cancelled (直接取消审批)
   kItemRetired,
+  kIdempotencyMismatch,  // an Idempotency-Key reused with another request
   kConflict,
   kUnauthorized,
   kForbidden,

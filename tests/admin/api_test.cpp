@@ -52,7 +52,9 @@ class Api : public ::testing::Test {
     options.threads = 4;
     ServerHooks hooks;
     hooks.load_calendar = [this] { return LoadCalendarFolder(calendar_dir_); };
-    server_ = std::make_unique<ApiServer>(h_.engine(), h_.catalogue(), principals_, options, hooks);
+    options.log_requests = false;
+    server_ = std::make_unique<ApiServer>(h_.engine(), h_.catalogue(), principals_, h_.store(),
+                                          options, hooks);
     server_->Start();
   }
   void TearDown() override { server_->Stop(); }

@@ -77,7 +77,7 @@ Application Harness::Create(const std::string& item, const std::string& uscc) {
 
 Result<Application> Harness::Fire(const Application& app, const std::string& event,
                                   EventData data) {
-  Event e{event, std::move(data), "{}", {}};
+  Event e{event, std::move(data), "{}"};
   return engine_->Handle(app.id, e, app.version, handler, nullptr);
 }
 
