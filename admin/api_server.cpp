@@ -849,7 +849,7 @@ void ApiServer::Start() {
   auto* params = new Poco::Net::HTTPServerParams();
   params->setMaxThreads(options_.threads);
   // Poco refuses connections past this hard bound; below it, the handler answers 503 itself.
-  params->setMaxQueued(options_.queue * 4);
+  params->setMaxQueued(std::max(options_.queue * 4, 16));
   server_ = std::make_unique<Poco::Net::HTTPServer>(
       new HandlerFactory(router_.get(), options_,
                          [this] { return server_ ? server_->queuedConnections() : 0; }),

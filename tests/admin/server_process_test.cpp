@@ -20,28 +20,6 @@
 namespace permitflow {
 namespace {
 
-// A read-only view of the database while another process writes it (WAL allows this).
-class Reader {
- public:
-  explicit Reader(const std::string& path) {
-    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_busy_timeout(db_, 5000);
-  }
-  ~Reader() { sqlite3_close(db_); }
-  long long Count(const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    long long n = -1;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-      n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 TEST(ServerProcess, SigkillWhileAThousandTimersFireLosesAndDuplicatesNothing) {
   Harness h;
   constexpr int kApps = 1000;

@@ -71,7 +71,7 @@ std::string ServerProcess::Output() const {
 }
 
 int ServerProcess::WaitUntilListening(int timeout_s) {
-  static const std::regex kListening("listening on http://127\\.0\\.0\\.1:([0-9]+)");
+  static const std::regex kListening("listening on https?://127\\.0\\.0\\.1:([0-9]+)");
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   while (std::chrono::steady_clock::now() < until) {
     std::smatch m;

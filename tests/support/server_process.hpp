@@ -2,6 +2,7 @@
 // a process to crash or a clock to be set over HTTP.
 #pragma once
 
+#include <sqlite3.h>
 #include <sys/types.h>
 
 #include <map>
@@ -9,6 +10,28 @@
 #include <vector>
 
 namespace permitflow {
+
+// A read-only view of the database while another process writes it (WAL allows this).
+class Reader {
+ public:
+  explicit Reader(const std::string& path) {
+    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~Reader() { sqlite3_close(db_); }
+  long long Count(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
 
 // Runs `permitflow ARGS...` to its end; returns the exit status and what it printed.
 int RunPermitflow(const std::vector<std::string>& args, std::string* output);
