@@ -92,6 +92,40 @@ const std::vector<Migration>& Migrations() {
            " PRIMARY KEY (principal, idem_key))",
            "CREATE INDEX idempotency_by_age ON idempotency_keys (created_at)",
        }},
+      {5,
+       "outbox, registrations and notices, supervision decisions, publicity",
+       {
+           "CREATE TABLE outbox ("
+           " id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, application_id BIGINT NOT NULL,"
+           " kind TEXT NOT NULL, payload TEXT NOT NULL, created_at BIGINT NOT NULL,"
+           " state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL,"
+           " delivered_at BIGINT NOT NULL, last_error TEXT NOT NULL)",
+           "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+           "CREATE INDEX outbox_order ON outbox (recipient, application_id, id)",
+           "CREATE TABLE registrations ("
+           " id INTEGER PRIMARY KEY, uscc TEXT NOT NULL, name TEXT NOT NULL, region TEXT NOT NULL,"
+           " scope TEXT NOT NULL, at BIGINT NOT NULL)",
+           "CREATE TABLE notices ("
+           " id INTEGER PRIMARY KEY, registration_id BIGINT NOT NULL, uscc TEXT NOT NULL,"
+           " enterprise_name TEXT NOT NULL, item_code TEXT NOT NULL, department TEXT NOT NULL,"
+           " created_at BIGINT NOT NULL, claim_due_at BIGINT NOT NULL, claimed_at BIGINT NOT NULL,"
+           " claimed_by TEXT NOT NULL, escalated_at BIGINT NOT NULL)",
+           "CREATE INDEX notices_by_department ON notices (department, claimed_at, id)",
+           "CREATE INDEX notices_unclaimed ON notices (claimed_at, escalated_at, claim_due_at)",
+           "CREATE TABLE supervision_decisions ("
+           " id INTEGER PRIMARY KEY, application_id BIGINT NOT NULL, uscc TEXT NOT NULL,"
+           " department TEXT NOT NULL, kind TEXT NOT NULL, summary TEXT NOT NULL,"
+           " decided_on TEXT NOT NULL, recorded_at BIGINT NOT NULL, late INTEGER NOT NULL)",
+           "CREATE INDEX supervision_by_application ON supervision_decisions (application_id)",
+           "CREATE TABLE publicity_records ("
+           " id INTEGER PRIMARY KEY, uscc TEXT NOT NULL, kind TEXT NOT NULL,"
+           " application_id BIGINT NOT NULL, message_id BIGINT NOT NULL, produced_at BIGINT NOT "
+           "NULL,"
+           " due_at BIGINT NOT NULL, published_at BIGINT NOT NULL)",
+           "CREATE INDEX publicity_by_uscc ON publicity_records (uscc)",
+           "CREATE INDEX publicity_pending ON publicity_records (published_at, due_at)",
+           "CREATE INDEX publicity_by_message ON publicity_records (message_id)",
+       }},
   };
   return kMigrations;
 }

@@ -572,6 +572,7 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
     app.version = changes.expected_version + 1;
   }
 
+  long long last_publicity_message = 0;  // a PublishRecord waits for the message before it
   hot.id = app.id;
   for (const auto& h : changes.history) {
     hot.entry = h;
@@ -599,6 +600,17 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
       hot.record.scope = credit->bars_whole_method ? "method" : "item";
       hot.at = app.updated_at;
       hot.write_credit.execute(true);
+    } else if (const auto* push = std::get_if<PushMessage>(&effect)) {
+      PushMessage m = *push;
+      // The numbers were issued above, in this transaction.
+      const std::string token = "{{permit_number}}";
+      for (auto at = m.payload_json.find(token); at != std::string::npos;
+           at = m.payload_json.find(token))
+        m.payload_json.replace(at, token.size(), app.permit_number);
+      last_publicity_message = InsertMessage(app.id, m, app.updated_at);
+      if (m.recipient != "publicity") last_publicity_message = 0;
+    } else if (const auto* pub = std::get_if<PublishRecord>(&effect)) {
+      InsertPublicity(app.applicant.id, app.id, *pub, last_publicity_message, app.updated_at);
     } else if (const auto* esc = std::get_if<WriteEscalation>(&effect)) {
       long long id = app.id, at = app.updated_at;
       *sql_ << "INSERT INTO escalations (application_id, kind, department, state, at, note)"
@@ -1240,6 +1252,498 @@ Result<std::map<std::string, long long>> SqlStore::TimerCounts(Instant now) {
         soci::into(n);
     out["late"] = n;
     return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+namespace {
+
+constexpr const char* kMessageColumns =
+    "id, recipient, application_id, kind, payload, created_at, state, attempts, next_attempt_at,"
+    " delivered_at, last_error";
+
+template <typename BindUses>
+std::vector<OutboxMessage> SelectMessages(soci::session& sql, const std::string& tail,
+                                          BindUses bind_uses) {
+  OutboxMessage m;
+  long long id = 0, app = 0, created = 0, next = 0, delivered = 0;
+  soci::statement st(sql);
+  st.alloc();
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(m.recipient));
+  st.exchange(soci::into(app));
+  st.exchange(soci::into(m.kind));
+  st.exchange(soci::into(m.payload_json));
+  st.exchange(soci::into(created));
+  st.exchange(soci::into(m.state));
+  st.exchange(soci::into(m.attempts));
+  st.exchange(soci::into(next));
+  st.exchange(soci::into(delivered));
+  st.exchange(soci::into(m.last_error));
+  bind_uses(st);
+  st.prepare(std::string("SELECT ") + kMessageColumns + " FROM outbox o " + tail);
+  st.define_and_bind();
+  std::vector<OutboxMessage> out;
+  if (st.execute(true)) {
+    do {
+      m.id = id;
+      m.application_id = app;
+      m.created_at = created;
+      m.next_attempt_at = next;
+      m.delivered_at = delivered;
+      out.push_back(m);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+template <typename BindUses>
+std::vector<Notice> SelectNotices(soci::session& sql, const std::string& tail, BindUses bind_uses) {
+  Notice n;
+  long long id = 0, reg = 0, created = 0, due = 0, claimed = 0;
+  soci::statement st(sql);
+  st.alloc();
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(reg));
+  st.exchange(soci::into(n.uscc));
+  st.exchange(soci::into(n.enterprise_name));
+  st.exchange(soci::into(n.item_code));
+  st.exchange(soci::into(n.department));
+  st.exchange(soci::into(created));
+  st.exchange(soci::into(due));
+  st.exchange(soci::into(claimed));
+  st.exchange(soci::into(n.claimed_by));
+  bind_uses(st);
+  st.prepare(
+      "SELECT id, registration_id, uscc, enterprise_name, item_code, department, created_at,"
+      " claim_due_at, claimed_at, claimed_by FROM notices " +
+      tail);
+  st.define_and_bind();
+  std::vector<Notice> out;
+  if (st.execute(true)) {
+    do {
+      n.id = id;
+      n.registration_id = reg;
+      n.created_at = created;
+      n.claim_due_at = due;
+      n.claimed_at = claimed;
+      out.push_back(n);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+}  // namespace
+
+long long SqlStore::InsertMessage(std::int64_t application_id, const PushMessage& m, Instant at) {
+  long long app = application_id, created = at;
+  *sql_ << "INSERT INTO outbox (recipient, application_id, kind, payload, created_at, state,"
+           " attempts, next_attempt_at, delivered_at, last_error)"
+           " VALUES (:r, :a, :k, :p, :c, 'pending', 0, :n, 0, '')",
+      soci::use(m.recipient), soci::use(app), soci::use(m.kind), soci::use(m.payload_json),
+      soci::use(created), soci::use(created);
+  long long id = 0;
+  sql_->get_last_insert_id("outbox", id);
+  return id;
+}
+
+void SqlStore::InsertPublicity(const std::string& uscc, std::int64_t application_id,
+                               const PublishRecord& p, long long message_id, Instant at) {
+  long long app = application_id, produced = at, due = p.due_at;
+  *sql_ << "INSERT INTO publicity_records (uscc, kind, application_id, message_id, produced_at,"
+           " due_at, published_at) VALUES (:u, :k, :a, :m, :p, :d, 0)",
+      soci::use(uscc), soci::use(p.kind), soci::use(app), soci::use(message_id),
+      soci::use(produced), soci::use(due);
+}
+
+Result<std::vector<std::int64_t>> SqlStore::SaveRegistration(
+    const std::string& uscc, const std::string& name, const std::string& region,
+    const std::string& scope_json, Instant at, std::vector<Notice> notices,
+    const std::vector<PushMessage>& messages, std::int64_t* registration_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    long long when = at;
+    *sql_
+        << "INSERT INTO registrations (uscc, name, region, scope, at) VALUES (:u, :n, :r, :s, :a)",
+        soci::use(uscc), soci::use(name), soci::use(region), soci::use(scope_json), soci::use(when);
+    long long reg = 0;
+    sql_->get_last_insert_id("registrations", reg);
+    *sql_ << "INSERT INTO subjects (id, kind, name) VALUES (:id, 'enterprise', :name)"
+             " ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        soci::use(uscc), soci::use(name);
+    std::vector<std::int64_t> ids;
+    for (auto& n : notices) {
+      long long due = n.claim_due_at;
+      *sql_ << "INSERT INTO notices (registration_id, uscc, enterprise_name, item_code, department,"
+               " created_at, claim_due_at, claimed_at, claimed_by, escalated_at)"
+               " VALUES (:r, :u, :n, :i, :d, :c, :due, 0, '', 0)",
+          soci::use(reg), soci::use(uscc), soci::use(name), soci::use(n.item_code),
+          soci::use(n.department), soci::use(when), soci::use(due);
+      long long id = 0;
+      sql_->get_last_insert_id("notices", id);
+      ids.push_back(id);
+    }
+    for (const auto& m : messages) InsertMessage(0, m, at);
+    tr.commit();
+    *registration_id = reg;
+    return ids;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<Notice> SqlStore::ClaimNotice(std::int64_t id, const std::string& department,
+                                     const std::string& by, Instant at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    long long key = id;
+    auto found = SelectNotices(*sql_, "WHERE id = :id",
+                               [&](soci::statement& st) { st.exchange(soci::use(key)); });
+    if (found.empty() || (!department.empty() && found[0].department != department))
+      return NotFound("notice", "告知", std::to_string(id));
+    if (found[0].claimed_at != 0) {
+      return Status::Error(
+          Code::kConflict,
+          "notice " + std::to_string(id) + " was claimed by " + found[0].claimed_by,
+          "该告知已由 " + found[0].claimed_by + " 认领");
+    }
+    long long when = at;
+    Execute(*sql_, "UPDATE notices SET claimed_at = :at, claimed_by = :b WHERE id = :id",
+            soci::use(when), soci::use(by), soci::use(key));
+    found[0].claimed_at = at;
+    found[0].claimed_by = by;
+    return found[0];
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<Notice>> SqlStore::ListNotices(const std::string& department, int claimed,
+                                                  std::int64_t after, int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::string tail = "WHERE id > :after";
+    if (!department.empty()) tail += " AND department = :d";
+    if (claimed == 0) tail += " AND claimed_at = 0";
+    if (claimed == 1) tail += " AND claimed_at <> 0";
+    tail += " ORDER BY id LIMIT :n";
+    long long from = after;
+    return SelectNotices(*sql_, tail, [&](soci::statement& st) {
+      st.exchange(soci::use(from));
+      if (!department.empty()) st.exchange(soci::use(department));
+      st.exchange(soci::use(limit));
+    });
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<int> SqlStore::EscalateUnclaimedNotices(Instant now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    long long at = now;
+    auto overdue = SelectNotices(
+        *sql_, "WHERE claimed_at = 0 AND escalated_at = 0 AND claim_due_at < :now ORDER BY id",
+        [&](soci::statement& st) { st.exchange(soci::use(at)); });
+    for (const auto& n : overdue) {
+      const std::string note = "notice " + std::to_string(n.id) + " (" + n.item_code + ", " +
+                               n.uscc + ") unclaimed past its deadline";
+      *sql_ << "INSERT INTO escalations (application_id, kind, department, state, at, note)"
+               " VALUES (0, 'claim_deadline', :d, 'unclaimed', :at, :n)",
+          soci::use(n.department), soci::use(at), soci::use(note);
+      long long id = n.id;
+      Execute(*sql_, "UPDATE notices SET escalated_at = :at WHERE id = :id", soci::use(at),
+              soci::use(id));
+    }
+    tr.commit();
+    return static_cast<int>(overdue.size());
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<DepartmentTally>> SqlStore::ClaimTallies(Instant from, Instant to) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    DepartmentTally t;
+    long long a = from, b = to;
+    soci::statement st =
+        (sql_->prepare << "SELECT department, COUNT(*), SUM(CASE WHEN claimed_at <> 0 THEN 1 ELSE 0"
+                          " END) FROM notices WHERE created_at >= :a AND created_at < :b"
+                          " GROUP BY department ORDER BY department",
+         soci::into(t.department), soci::into(t.total), soci::into(t.done), soci::use(a),
+         soci::use(b));
+    std::vector<DepartmentTally> out;
+    if (st.execute(true)) {
+      do out.push_back(t);
+      while (st.fetch());
+    }
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<SupervisionDecision> SqlStore::SaveSupervisionDecision(
+    SupervisionDecision d, const std::vector<PushMessage>& messages,
+    const std::vector<PublishRecord>& publish, const std::string& uscc) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    long long app = d.application_id, at = d.recorded_at;
+    int late = d.late ? 1 : 0;
+    const std::string decided = FormatDate(d.decided_on);
+    *sql_ << "INSERT INTO supervision_decisions (application_id, uscc, department, kind, summary,"
+             " decided_on, recorded_at, late) VALUES (:a, :u, :d, :k, :s, :on, :at, :l)",
+        soci::use(app), soci::use(uscc), soci::use(d.department), soci::use(d.kind),
+        soci::use(d.summary), soci::use(decided), soci::use(at), soci::use(late);
+    long long id = 0;
+    sql_->get_last_insert_id("supervision_decisions", id);
+    d.id = id;
+    long long publicity_message = 0;
+    for (const auto& m : messages) {
+      const long long mid = InsertMessage(d.application_id, m, d.recorded_at);
+      if (m.recipient == "publicity") publicity_message = mid;
+    }
+    for (const auto& p : publish)
+      InsertPublicity(uscc, d.application_id, p, publicity_message, d.recorded_at);
+    tr.commit();
+    return d;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<SupervisionDecision>> SqlStore::ListSupervisionDecisions(
+    std::int64_t application, const std::string& uscc) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    SupervisionDecision d;
+    long long id = 0, app = 0, at = 0, key = application;
+    int late = 0;
+    std::string on;
+    std::string tail = application ? "application_id = :k" : "uscc = :k";
+    soci::statement st(*sql_);
+    st.alloc();
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(app));
+    st.exchange(soci::into(d.department));
+    st.exchange(soci::into(d.kind));
+    st.exchange(soci::into(d.summary));
+    st.exchange(soci::into(on));
+    st.exchange(soci::into(at));
+    st.exchange(soci::into(late));
+    if (application)
+      st.exchange(soci::use(key));
+    else
+      st.exchange(soci::use(uscc));
+    st.prepare(
+        "SELECT id, application_id, department, kind, summary, decided_on, recorded_at, late"
+        " FROM supervision_decisions WHERE " +
+        tail + " ORDER BY id");
+    st.define_and_bind();
+    std::vector<SupervisionDecision> out;
+    if (st.execute(true)) {
+      do {
+        d.id = id;
+        d.application_id = app;
+        d.recorded_at = at;
+        d.late = late != 0;
+        d.decided_on = ParseDate(on).value_or(Date{});
+        out.push_back(d);
+      } while (st.fetch());
+    }
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<DepartmentTally>> SqlStore::SupervisionTallies(Instant from, Instant to) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    DepartmentTally t;
+    long long a = from, b = to;
+    soci::statement st =
+        (sql_->prepare << "SELECT department, COUNT(*), SUM(late) FROM supervision_decisions"
+                          " WHERE recorded_at >= :a AND recorded_at < :b GROUP BY department"
+                          " ORDER BY department",
+         soci::into(t.department), soci::into(t.total), soci::into(t.done), soci::use(a),
+         soci::use(b));
+    std::vector<DepartmentTally> out;
+    if (st.execute(true)) {
+      do out.push_back(t);
+      while (st.fetch());
+    }
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<PublicityRecord>> SqlStore::ListPublicity(const std::string& uscc,
+                                                             Instant overdue_at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    PublicityRecord r;
+    long long id = 0, app = 0, produced = 0, due = 0, published = 0, at = overdue_at;
+    soci::statement st(*sql_);
+    st.alloc();
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(r.uscc));
+    st.exchange(soci::into(r.kind));
+    st.exchange(soci::into(app));
+    st.exchange(soci::into(produced));
+    st.exchange(soci::into(due));
+    st.exchange(soci::into(published));
+    std::string tail;
+    if (!uscc.empty()) {
+      st.exchange(soci::use(uscc));
+      tail = "WHERE uscc = :u";
+    } else {
+      st.exchange(soci::use(at));
+      tail = "WHERE published_at = 0 AND due_at < :at";
+    }
+    st.prepare(
+        "SELECT id, uscc, kind, application_id, produced_at, due_at, published_at FROM"
+        " publicity_records " +
+        tail + " ORDER BY id");
+    st.define_and_bind();
+    std::vector<PublicityRecord> out;
+    if (st.execute(true)) {
+      do {
+        r.id = id;
+        r.application_id = app;
+        r.produced_at = produced;
+        r.due_at = due;
+        r.published_at = published;
+        out.push_back(r);
+      } while (st.fetch());
+    }
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<OutboxMessage>> SqlStore::DueMessages(const std::vector<std::string>& recipients,
+                                                         Instant now, int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::vector<OutboxMessage> out;
+    long long at = now;
+    for (const auto& recipient : recipients) {
+      auto due =
+          SelectMessages(*sql_,
+                         "WHERE state = 'pending' AND recipient = :r AND next_attempt_at <= :now"
+                         " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.recipient = o.recipient"
+                         " AND p.application_id = o.application_id AND p.id < o.id"
+                         " AND p.state IN ('pending', 'dead')) ORDER BY id LIMIT :n",
+                         [&](soci::statement& st) {
+                           st.exchange(soci::use(recipient));
+                           st.exchange(soci::use(at));
+                           st.exchange(soci::use(limit));
+                         });
+      out.insert(out.end(), due.begin(), due.end());
+    }
+    return out;
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::MarkDelivered(std::int64_t id, Instant at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    long long key = id, when = at;
+    Execute(*sql_,
+            "UPDATE outbox SET state = 'delivered', delivered_at = :at, attempts = attempts + 1"
+            " WHERE id = :id AND state = 'pending'",
+            soci::use(when), soci::use(key));
+    // A record for publicity is published when the publicity system has it.
+    Execute(*sql_,
+            "UPDATE publicity_records SET published_at = :at WHERE message_id = :id"
+            " AND published_at = 0",
+            soci::use(when), soci::use(key));
+    tr.commit();
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Status SqlStore::MarkFailed(std::int64_t id, const std::string& error, Instant next_attempt_at,
+                            bool dead) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    long long key = id, next = next_attempt_at;
+    const std::string state = dead ? "dead" : "pending";
+    Execute(*sql_,
+            "UPDATE outbox SET state = :s, attempts = attempts + 1, next_attempt_at = :n,"
+            " last_error = :e WHERE id = :id AND state = 'pending'",
+            soci::use(state), soci::use(next), soci::use(error), soci::use(key));
+    return Status::Ok();
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<std::vector<OutboxMessage>> SqlStore::ListMessages(const std::string& recipient,
+                                                          const std::string& state,
+                                                          std::int64_t after, int limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    std::string tail = "WHERE id > :after";
+    if (!recipient.empty()) tail += " AND recipient = :r";
+    if (!state.empty()) tail += " AND state = :s";
+    tail += " ORDER BY id LIMIT :n";
+    long long from = after;
+    return SelectMessages(*sql_, tail, [&](soci::statement& st) {
+      st.exchange(soci::use(from));
+      if (!recipient.empty()) st.exchange(soci::use(recipient));
+      if (!state.empty()) st.exchange(soci::use(state));
+      st.exchange(soci::use(limit));
+    });
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<int> SqlStore::ReplayMessages(const std::vector<std::int64_t>& ids) {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    soci::transaction tr(*sql_);
+    long long n = 0;
+    if (ids.empty()) {
+      n = Execute(*sql_,
+                  "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0"
+                  " WHERE state = 'dead'");
+    } else {
+      for (const auto id : ids) {
+        long long key = id;
+        n += Execute(*sql_,
+                     "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0"
+                     " WHERE id = :id AND state = 'dead'",
+                     soci::use(key));
+      }
+    }
+    tr.commit();
+    return static_cast<int>(n);
+  } catch (const soci::soci_error& e) {
+    return FromSoci(e);
+  }
+}
+
+Result<long long> SqlStore::OutboxBacklog() {
+  std::lock_guard<std::mutex> lock(mu_);
+  try {
+    long long n = 0;
+    *sql_ << "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'dead')", soci::into(n);
+    return n;
   } catch (const soci::soci_error& e) {
     return FromSoci(e);
   }

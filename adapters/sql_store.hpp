@@ -16,7 +16,7 @@ class session;
 
 namespace permitflow {
 
-class SqlStore : public Store, public ApiRecords {
+class SqlStore : public Store, public ApiRecords, public LinkageStore {
  public:
   // url: "sqlite:PATH". Creates the file and applies migrations.
   static Result<std::unique_ptr<SqlStore>> Open(const std::string& url);
@@ -65,9 +65,44 @@ class SqlStore : public Store, public ApiRecords {
   Status ReleaseKey(const std::string& principal, const std::string& key) override;
   Result<std::map<std::string, long long>> TimerCounts(Instant now) override;
 
+  Result<std::vector<std::int64_t>> SaveRegistration(
+      const std::string& uscc, const std::string& name, const std::string& region,
+      const std::string& scope_json, Instant at, std::vector<Notice> notices,
+      const std::vector<PushMessage>& messages, std::int64_t* registration_id) override;
+  Result<Notice> ClaimNotice(std::int64_t id, const std::string& department, const std::string& by,
+                             Instant at) override;
+  Result<std::vector<Notice>> ListNotices(const std::string& department, int claimed,
+                                          std::int64_t after, int limit) override;
+  Result<int> EscalateUnclaimedNotices(Instant now) override;
+  Result<std::vector<DepartmentTally>> ClaimTallies(Instant from, Instant to) override;
+  Result<SupervisionDecision> SaveSupervisionDecision(SupervisionDecision d,
+                                                      const std::vector<PushMessage>& messages,
+                                                      const std::vector<PublishRecord>& publish,
+                                                      const std::string& uscc) override;
+  Result<std::vector<SupervisionDecision>> ListSupervisionDecisions(
+      std::int64_t application, const std::string& uscc) override;
+  Result<std::vector<DepartmentTally>> SupervisionTallies(Instant from, Instant to) override;
+  Result<std::vector<PublicityRecord>> ListPublicity(const std::string& uscc,
+                                                     Instant overdue_at) override;
+  Result<std::vector<OutboxMessage>> DueMessages(const std::vector<std::string>& recipients,
+                                                 Instant now, int limit) override;
+  Status MarkDelivered(std::int64_t id, Instant at) override;
+  Status MarkFailed(std::int64_t id, const std::string& error, Instant next_attempt_at,
+                    bool dead) override;
+  Result<std::vector<OutboxMessage>> ListMessages(const std::string& recipient,
+                                                  const std::string& state, std::int64_t after,
+                                                  int limit) override;
+  Result<int> ReplayMessages(const std::vector<std::int64_t>& ids) override;
+  Result<long long> OutboxBacklog() override;
+
   int schema_version() const { return schema_version_; }
 
  private:
+  // Writes one outbox row and, for publicity records, the row that waits for its delivery.
+  long long InsertMessage(std::int64_t application_id, const PushMessage& m, Instant at);
+  void InsertPublicity(const std::string& uscc, std::int64_t application_id, const PublishRecord& p,
+                       long long message_id, Instant at);
+
   struct Hot;  // the statements every command runs, prepared once
 
   explicit SqlStore(std::unique_ptr<soci::session> sql);

@@ -119,7 +119,7 @@ class ApiServer::Router {
         options_(options),
         auth_(principals, &records, options.jwt_secret, engine.clock()),
         hooks_(std::move(hooks)) {
-    engine_.SetCommitObserver([this](const ChangeSet& c) { metrics_.Committed(c); });
+    observer_ = engine_.AddCommitObserver([this](const ChangeSet& c) { metrics_.Committed(c); });
     Add("GET", "/healthz", false, [](Request&) {
       Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
       o->set("status", "ok");
@@ -152,9 +152,25 @@ class ApiServer::Router {
     Add("GET", "/api/v1/calendar/working-days", true,
         [this](Request& r) { return WorkingDays(r); });
     Add("POST", "/api/v1/admin/calendar/reload", true, [this](Request& r) { return Reload(r); });
+    Add("POST", "/api/v1/registrations", true, [this](Request& r) { return Register(r); });
+    Add("POST", "/api/v1/notices/{id}/claim", true, [this](Request& r) { return Claim(r); });
+    Add("GET", "/api/v1/departments/{id}/notices", true,
+        [this](Request& r) { return DepartmentNotices(r); });
+    Add("GET", "/api/v1/departments/{id}/inbox", true, [this](Request& r) { return Inbox(r); });
+    Add("POST", "/api/v1/applications/{id}/supervision-decisions", true,
+        [this](Request& r) { return Supervise(r); });
+    Add("GET", "/api/v1/outbox", true, [this](Request& r) { return Outbox(r); });
+    Add("POST", "/api/v1/outbox", true, [this](Request& r) { return Replay(r); });
+    Add("GET", "/api/v1/publicity/overdue", true,
+        [this](Request& r) { return OverduePublicity(r); });
+    Add("GET", "/api/v1/statistics/claims", true, [this](Request& r) { return ClaimStats(r); });
+    Add("GET", "/api/v1/statistics/supervision", true,
+        [this](Request& r) { return SupervisionStats(r); });
     Add("GET", "/api/v1/admin/clock", true, [this](Request& r) { return GetClock(r); });
     Add("PUT", "/api/v1/admin/clock", true, [this](Request& r) { return SetClock(r); });
   }
+
+  ~Router() { engine_.RemoveCommitObserver(observer_); }
 
   Response Dispatch(Request& req, const std::string& authorization) {
     bool path_matched = false;
@@ -289,11 +305,18 @@ class ApiServer::Router {
     if (!s.ok()) std::cerr << "permitflow: audit append failed: " << s.message() << std::endl;
   }
 
+  long long Backlog() {
+    if (!hooks_.linkage_store) return 0;
+    auto n = hooks_.linkage_store->OutboxBacklog();
+    return n.ok() ? n.value() : 0;
+  }
+
   Response MetricsText() {
     auto timers = records_.TimerCounts(engine_.clock().Now());
-    Response r{
-        200, metrics_.Render(timers.ok() ? timers.value() : std::map<std::string, long long>{}, 0),
-        "text/plain; version=0.0.4; charset=utf-8"};
+    Response r{200,
+               metrics_.Render(timers.ok() ? timers.value() : std::map<std::string, long long>{},
+                               Backlog()),
+               "text/plain; version=0.0.4; charset=utf-8"};
     return r;
   }
 
@@ -535,6 +558,28 @@ class ApiServer::Router {
     for (const auto& c : standing.active_credit)
       if (c.scope == "item") barred->add(c.item_code);
     body->set("commitment_barred_items", barred);
+    if (hooks_.linkage_store) {
+      const Instant now = engine_.clock().Now();
+      Poco::JSON::Array::Ptr decisions = new Poco::JSON::Array();
+      auto listed = hooks_.linkage_store->ListSupervisionDecisions(0, uscc);
+      for (const auto& d : listed.ok() ? listed.value() : std::vector<SupervisionDecision>{}) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("id", static_cast<Poco::Int64>(d.id));
+        o->set("application_id", static_cast<Poco::Int64>(d.application_id));
+        o->set("department", d.department);
+        o->set("kind", d.kind);
+        o->set("summary", d.summary);
+        o->set("decided_on", FormatDate(d.decided_on));
+        o->set("late", d.late);
+        decisions->add(o);
+      }
+      body->set("supervision_decisions", decisions);
+      Poco::JSON::Array::Ptr publicity = new Poco::JSON::Array();
+      auto records = hooks_.linkage_store->ListPublicity(uscc, 0);
+      for (const auto& p : records.ok() ? records.value() : std::vector<PublicityRecord>{})
+        publicity->add(PublicityJson(p, now));
+      body->set("publicity", publicity);
+    }
     return Json(200, body);
   }
 
@@ -668,6 +713,324 @@ class ApiServer::Router {
     return Json(200, o);
   }
 
+  Status NeedLinkage() const {
+    return hooks_.linkage && hooks_.linkage_store
+               ? Status::Ok()
+               : Unavailable("registration and supervision linkage is not configured");
+  }
+
+  static Poco::JSON::Object::Ptr NoticeJson(const Notice& n) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", static_cast<Poco::Int64>(n.id));
+    o->set("registration_id", static_cast<Poco::Int64>(n.registration_id));
+    o->set("uscc", n.uscc);
+    o->set("enterprise_name", n.enterprise_name);
+    o->set("item_code", n.item_code);
+    o->set("department", n.department);
+    o->set("sent_at", FormatInstant(n.created_at));
+    o->set("claim_by", FormatInstant(n.claim_due_at));
+    o->set("claimed", n.claimed_at != 0);
+    if (n.claimed_at) {
+      o->set("claimed_at", FormatInstant(n.claimed_at));
+      o->set("claimed_by", n.claimed_by);
+    }
+    return o;
+  }
+
+  static Poco::JSON::Object::Ptr MessageJson(const OutboxMessage& m) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("message_id", "pf-" + std::to_string(m.id));
+    o->set("id", static_cast<Poco::Int64>(m.id));
+    o->set("recipient", m.recipient);
+    o->set("application_id", static_cast<Poco::Int64>(m.application_id));
+    o->set("kind", m.kind);
+    o->set("sent_at", FormatInstant(m.created_at));
+    o->set("state", m.state);
+    o->set("attempts", m.attempts);
+    if (m.delivered_at) o->set("delivered_at", FormatInstant(m.delivered_at));
+    if (!m.last_error.empty()) o->set("last_error", m.last_error);
+    try {
+      o->set("payload", Poco::JSON::Parser().parse(m.payload_json));
+    } catch (const Poco::Exception&) {
+      o->set("payload", m.payload_json);
+    }
+    return o;
+  }
+
+  Response Register(Request& r) {
+    Status s = NeedLinkage();
+    if (!s.ok()) return Error(s);
+    const Principal& p = r.principal;
+    if (p.role != "admin" &&
+        !(p.role == "handler" && p.department == hooks_.registration_department)) {
+      return Error(Status::Error(Code::kForbidden,
+                                 "registrations are recorded by the registration department (" +
+                                     hooks_.registration_department + ")",
+                                 "市场主体登记信息由登记机关录入"));
+    }
+    auto body = ParseObject(r.body);
+    if (!body.ok()) return Error(body.status());
+    RegistrationInput in;
+    s = ReadString(body.value(), "uscc", "uscc", true, &in.uscc);
+    if (s.ok()) s = ReadString(body.value(), "name", "name", true, &in.name);
+    if (s.ok()) s = ReadString(body.value(), "region_code", "region_code", true, &in.region_code);
+    if (s.ok()) s = ReadStringList(body.value(), "scope", "scope", true, &in.scope);
+    if (!s.ok()) return Error(s);
+    auto result = hooks_.linkage->Register(in);
+    if (!result.ok()) return Error(result.status());
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("registration_id", static_cast<Poco::Int64>(result->id));
+    o->set("operate_now", result->operate_now);
+    std::string zh;
+    if (result->operate_now) {
+      zh = "经营范围不涉及许可事项，准入即营：取得营业执照即可开展经营。";
+    } else if (!result->required.empty()) {
+      zh = "经营范围涉及以下许可事项，请向审批部门申请：";
+      for (const auto& item : result->required) zh += "“" + item->name + "”";
+    } else {
+      zh = "经营范围中有未能识别的规范用语，请核对。";
+    }
+    o->set("message_zh", zh);
+    auto items = [](const std::vector<std::shared_ptr<const ItemDefinition>>& v) {
+      Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
+      for (const auto& item : v) {
+        Poco::JSON::Object::Ptr i = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        i->set("code", item->code);
+        i->set("name", item->name);
+        i->set("approving_department", item->approving_department);
+        i->set("reform_method", item->reform_method);
+        a->add(i);
+      }
+      return a;
+    };
+    o->set("required_items", items(result->required));
+    o->set("approval_cancelled_items", items(result->cancelled));
+    Poco::JSON::Array::Ptr unknown = new Poco::JSON::Array();
+    for (const auto& t : result->unknown_terms) unknown->add(t);
+    o->set("unknown_terms", unknown);
+    Poco::JSON::Array::Ptr notices = new Poco::JSON::Array();
+    for (const auto& n : result->notices) notices->add(NoticeJson(n));
+    o->set("notices", notices);
+    return Json(201, o);
+  }
+
+  Response Claim(Request& r) {
+    Status s = NeedLinkage();
+    if (!s.ok()) return Error(s);
+    if (r.principal.role == "auditor") return Error(RequireRole(r.principal, "admin"));
+    auto id = ParseId(r.params["id"], "id");
+    if (!id.ok()) return Error(id.status());
+    const Principal& p = r.principal;
+    auto claimed = hooks_.linkage->Claim(id.value(), Actor{p.name, p.role, p.department});
+    if (!claimed.ok()) return Error(claimed.status());
+    return Json(200, NoticeJson(claimed.value()));
+  }
+
+  Status OwnDepartment(const Request& r) {
+    const std::string dept = r.params.at("id");
+    if (SeesEverything(r.principal) || r.principal.department == dept) return Status::Ok();
+    return Status::Error(Code::kForbidden, "only department " + dept + " reads its own inbox",
+                         "只能查看本部门的收件箱");
+  }
+
+  Response DepartmentNotices(Request& r) {
+    Status s = NeedLinkage();
+    if (s.ok()) s = OwnDepartment(r);
+    if (!s.ok()) return Error(s);
+    auto page = Page(r);
+    if (!page.ok()) return Error(page.status());
+    const int claimed = r.query.count("claimed") ? (r.query["claimed"] == "true" ? 1 : 0) : -1;
+    auto list =
+        hooks_.linkage_store->ListNotices(r.params["id"], claimed, page->first, page->second);
+    if (!list.ok()) return Error(list.status());
+    Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
+    for (const auto& n : list.value()) a->add(NoticeJson(n));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("notices", a);
+    return Json(200, o);
+  }
+
+  Response Inbox(Request& r) {
+    Status s = NeedLinkage();
+    if (s.ok()) s = OwnDepartment(r);
+    if (!s.ok()) return Error(s);
+    auto page = Page(r);
+    if (!page.ok()) return Error(page.status());
+    auto list = hooks_.linkage_store->ListMessages(r.params["id"], "", page->first, page->second);
+    if (!list.ok()) return Error(list.status());
+    Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
+    for (const auto& m : list.value()) a->add(MessageJson(m));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("messages", a);
+    return Json(200, o);
+  }
+
+  Response Supervise(Request& r) {
+    Status s = NeedLinkage();
+    if (!s.ok()) return Error(s);
+    const Principal& p = r.principal;
+    if (p.role != "admin" && p.role != "supervisor") {
+      return Error(Status::Error(Code::kForbidden, "supervision decisions are the supervisors'",
+                                 "监管决定由监管部门录入"));
+    }
+    auto id = ParseId(r.params["id"], "id");
+    if (!id.ok()) return Error(id.status());
+    auto body = ParseObject(r.body);
+    if (!body.ok()) return Error(body.status());
+    SupervisionDecision d;
+    std::string decided_on;
+    s = ReadString(body.value(), "kind", "kind", true, &d.kind);
+    if (s.ok()) s = ReadString(body.value(), "summary", "summary", true, &d.summary);
+    if (s.ok()) s = ReadString(body.value(), "decided_on", "decided_on", true, &decided_on);
+    if (!s.ok()) return Error(s);
+    auto date = ParseDate(decided_on);
+    if (!date) return Error(InvalidArgument("decided_on", "must be a date YYYY-MM-DD", "应为日期"));
+    d.decided_on = *date;
+    auto saved = hooks_.linkage->RecordSupervisionDecision(id.value(), d,
+                                                           Actor{p.name, p.role, p.department});
+    if (!saved.ok()) return Error(saved.status());
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", static_cast<Poco::Int64>(saved->id));
+    o->set("application_id", static_cast<Poco::Int64>(saved->application_id));
+    o->set("department", saved->department);
+    o->set("kind", saved->kind);
+    o->set("decided_on", FormatDate(saved->decided_on));
+    o->set("recorded_at", FormatInstant(saved->recorded_at));
+    o->set("late", saved->late);
+    return Json(201, o);
+  }
+
+  Response Outbox(Request& r) {
+    Status s = NeedLinkage();
+    if (!s.ok()) return Error(s);
+    if (!SeesEverything(r.principal)) return Error(RequireRole(r.principal, "admin"));
+    auto page = Page(r);
+    if (!page.ok()) return Error(page.status());
+    auto list = hooks_.linkage_store->ListMessages(r.query["recipient"], r.query["state"],
+                                                   page->first, page->second);
+    if (!list.ok()) return Error(list.status());
+    Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
+    for (const auto& m : list.value()) a->add(MessageJson(m));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("messages", a);
+    return Json(200, o);
+  }
+
+  Response Replay(Request& r) {
+    Status s = NeedLinkage();
+    if (s.ok()) s = RequireRole(r.principal, "admin");
+    if (!s.ok()) return Error(s);
+    std::vector<std::int64_t> ids;
+    if (!r.body.empty()) {
+      auto body = ParseObject(r.body);
+      if (!body.ok()) return Error(body.status());
+      if (body.value()->has("replay")) {
+        auto a = body.value()->getArray("replay");
+        if (!a)
+          return Error(InvalidArgument("replay", "must be a list of message ids", "应为编号列表"));
+        for (unsigned i = 0; i < a->size(); ++i) {
+          if (!a->get(i).isInteger())
+            return Error(InvalidArgument("replay[" + std::to_string(i) + "]", "must be an integer",
+                                         "应为整数"));
+          ids.push_back(a->get(i).convert<std::int64_t>());
+        }
+      }
+    }
+    auto replayed = hooks_.linkage_store->ReplayMessages(ids);
+    if (!replayed.ok()) return Error(replayed.status());
+    if (hooks_.wake_timers) hooks_.wake_timers();
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("replayed", replayed.value());
+    return Json(200, o);
+  }
+
+  static Poco::JSON::Object::Ptr PublicityJson(const PublicityRecord& p, Instant now) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", static_cast<Poco::Int64>(p.id));
+    o->set("uscc", p.uscc);
+    o->set("kind", p.kind);
+    o->set("application_id", static_cast<Poco::Int64>(p.application_id));
+    o->set("produced_at", FormatInstant(p.produced_at));
+    o->set("publish_by", FormatInstant(p.due_at));
+    o->set("published", p.published_at != 0);
+    if (p.published_at) o->set("published_at", FormatInstant(p.published_at));
+    o->set("overdue", p.published_at == 0 && now > p.due_at);
+    return o;
+  }
+
+  Response OverduePublicity(Request&) {
+    Status s = NeedLinkage();
+    if (!s.ok()) return Error(s);
+    const Instant now = engine_.clock().Now();
+    auto list = hooks_.linkage_store->ListPublicity("", now);
+    if (!list.ok()) return Error(list.status());
+    Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
+    for (const auto& p : list.value()) a->add(PublicityJson(p, now));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("overdue", a);
+    return Json(200, o);
+  }
+
+  Result<std::pair<Instant, Instant>> Period(Request& r) {
+    auto from = ParseDate(r.query.count("from") ? r.query["from"] : "2021-03-01");
+    auto to = ParseDate(r.query.count("to") ? r.query["to"]
+                                            : FormatDate(LocalDate(engine_.clock().Now())));
+    if (!from || !to) return InvalidArgument("from/to", "must be dates YYYY-MM-DD", "应为日期");
+    return std::make_pair(EndOfLocalDay(AddDays(*from, -1)) + 1, EndOfLocalDay(*to) + 1);
+  }
+
+  Response ClaimStats(Request& r) {
+    Status s = NeedLinkage();
+    if (!s.ok()) return Error(s);
+    if (!SeesEverything(r.principal)) return Error(RequireRole(r.principal, "admin"));
+    auto period = Period(r);
+    if (!period.ok()) return Error(period.status());
+    auto tallies = hooks_.linkage_store->ClaimTallies(period->first, period->second);
+    if (!tallies.ok()) return Error(tallies.status());
+    Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
+    long long total = 0, claimed = 0;
+    auto score = [](const ClaimScore& c) {
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      o->set("notices", c.notices);
+      o->set("claimed", c.claimed);
+      o->set("rate", c.rate);
+      o->set("points", c.points);
+      return o;
+    };
+    for (const auto& t : tallies.value()) {
+      auto o = score(ScoreClaims(t.total, t.done));
+      o->set("department", t.department);
+      a->add(o);
+      total += t.total;
+      claimed += t.done;
+    }
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("departments", a);
+    o->set("county", score(ScoreClaims(total, claimed)));
+    return Json(200, o);
+  }
+
+  Response SupervisionStats(Request& r) {
+    Status s = NeedLinkage();
+    if (!s.ok()) return Error(s);
+    if (!SeesEverything(r.principal)) return Error(RequireRole(r.principal, "admin"));
+    auto period = Period(r);
+    if (!period.ok()) return Error(period.status());
+    auto tallies = hooks_.linkage_store->SupervisionTallies(period->first, period->second);
+    if (!tallies.ok()) return Error(tallies.status());
+    Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
+    for (const auto& t : tallies.value()) {
+      Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      o->set("department", t.department);
+      o->set("decisions", t.total);
+      o->set("late", t.done);
+      a->add(o);
+    }
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
+    o->set("departments", a);
+    return Json(200, o);
+  }
+
   Response ClockBody() {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("clock", "controlled");
@@ -701,6 +1064,7 @@ class ApiServer::Router {
   }
 
   Engine& engine_;
+  int observer_ = 0;
   ItemRegistry& items_;
   ApiRecords& records_;
   const ServerOptions& options_;

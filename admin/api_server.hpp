@@ -9,6 +9,7 @@
 
 #include "admin/principals.hpp"
 #include "engine/engine.hpp"
+#include "engine/linkage.hpp"
 
 namespace Poco {
 namespace Net {
@@ -36,6 +37,10 @@ struct ServerHooks {
   std::function<Status(Instant)> set_clock;  // empty: the system clock, and /admin/clock is 404
   std::function<void()> wake_timers;
   std::function<Result<WorkingCalendar>()> load_calendar;
+  // Registration and supervision linkage; without them those routes answer 503.
+  Linkage* linkage = nullptr;
+  LinkageStore* linkage_store = nullptr;
+  std::string registration_department = "samr";  // whose handlers register enterprises
 };
 
 class ApiServer {

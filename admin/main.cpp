@@ -16,12 +16,14 @@
 
 #include "adapters/calendar_files.hpp"
 #include "adapters/controlled_clock.hpp"
+#include "adapters/outbox_dispatcher.hpp"
 #include "adapters/sql_store.hpp"
 #include "adapters/stored_catalogue.hpp"
 #include "adapters/system_clock.hpp"
 #include "adapters/timer_driver.hpp"
 #include "admin/api_server.hpp"
 #include "admin/settings.hpp"
+#include "engine/linkage.hpp"
 #include "workflows/workflows.hpp"
 
 namespace {
@@ -96,11 +98,32 @@ int Serve(const permitflow::Settings& settings) {
   options.jwt_secret = settings.jwt_secret;
   options.tls_certificate = settings.tls_certificate;
   options.tls_private_key = settings.tls_private_key;
+  std::vector<std::string> general_terms;
+  {
+    std::ifstream terms(settings.general_terms_file);
+    for (std::string line; std::getline(terms, line);)
+      if (!line.empty() && line[0] != '#') general_terms.push_back(line);
+  }
+  Linkage linkage(engine, *store.value(), general_terms,
+                  Duration{settings.claim_within_working_days, Duration::Unit::kWorkingDays});
+  timers.SetNotices(store.value().get());
+  OutboxOptions outbox_options;
+  outbox_options.endpoints = settings.outbox_endpoints;
+  outbox_options.max_attempts = settings.outbox_max_attempts;
+  OutboxDispatcher dispatcher(*store.value(), clock, outbox_options);
+  engine.AddCommitObserver([&dispatcher](const ChangeSet&) { dispatcher.Wake(); });
+
   ServerHooks hooks;
+  hooks.linkage = &linkage;
+  hooks.linkage_store = store.value().get();
+  hooks.registration_department = settings.registration_department;
   if (controlled) {
     hooks.set_clock = [&controlled](Instant t) { return controlled->Set(t); };
   }
-  hooks.wake_timers = [&driver] { driver.Wake(); };
+  hooks.wake_timers = [&driver, &dispatcher] {
+    driver.Wake();
+    dispatcher.Wake();
+  };
   hooks.load_calendar = [dir = settings.calendar_dir] { return LoadCalendarFolder(dir); };
   ApiServer server(engine, *catalogue.value(), principals.value(), *store.value(), options, hooks);
   // Overdue timers (after downtime) fire first, oldest first, before requests are served.
@@ -110,6 +133,7 @@ int Serve(const permitflow::Settings& settings) {
               << " no-ops, " << overdue.retried << " to retry)" << std::endl;
   }
   driver.Start();
+  dispatcher.Start();
   try {
     server.Start();
   } catch (const std::exception& e) {
@@ -129,6 +153,7 @@ int Serve(const permitflow::Settings& settings) {
             << std::endl;
   server.Stop();
   driver.Stop();
+  dispatcher.Stop();
   return 0;
 }
 

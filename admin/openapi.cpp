@@ -77,6 +77,37 @@ const std::map<Key, Doc>& Docs() {
       {{"POST", "/api/v1/admin/calendar/reload"},
        {"Reload the working-day calendar and recompute provisional deadlines", "admin", "", "200",
         "400 401 403"}},
+      {{"POST", "/api/v1/registrations"},
+       {"Match a registration's business scope: 准入即营, or the permits it needs, and notify the "
+        "departments",
+        "admin, handlers of the registration department", "Registration", "201",
+        "400 401 403 415"}},
+      {{"POST", "/api/v1/notices/{id}/claim"},
+       {"Claim (认领) a registration notice", "the notice's department, admin", "", "200",
+        "400 401 403 404 409"}},
+      {{"GET", "/api/v1/departments/{id}/notices"},
+       {"A department's notices; ?claimed=false for the unclaimed",
+        "the department, admin, auditor", "", "200", "401 403"}},
+      {{"GET", "/api/v1/departments/{id}/inbox"},
+       {"Every message sent to a department, with its send time", "the department, admin, auditor",
+        "", "200", "401 403"}},
+      {{"POST", "/api/v1/applications/{id}/supervision-decisions"},
+       {"Record a supervision decision about a permit; pushed back to the approving department",
+        "supervisors of the item, admin", "SupervisionDecision", "201", "400 401 403 404 415"}},
+      {{"GET", "/api/v1/outbox"},
+       {"Messages to other systems; ?state=pending|delivered|dead&recipient=", "admin, auditor", "",
+        "200", "401 403"}},
+      {{"POST", "/api/v1/outbox"},
+       {"Replay dead messages: {\"replay\": [ids]}, or every dead one", "admin", "Replay", "200",
+        "400 401 403"}},
+      {{"GET", "/api/v1/publicity/overdue"},
+       {"Records not published within 20 working days", "any principal", "", "200", "401"}},
+      {{"GET", "/api/v1/statistics/claims"},
+       {"Claim rates per department and for the county, with scorecard points; ?from=&to=",
+        "admin, auditor", "", "200", "400 401 403"}},
+      {{"GET", "/api/v1/statistics/supervision"},
+       {"Supervision decisions and late ones per department; ?from=&to=", "admin, auditor", "",
+        "200", "400 401 403"}},
       {{"GET", "/api/v1/admin/clock"},
        {"The controlled clock (404 with the system clock)", "admin", "", "200", "401 403 404"}},
       {{"PUT", "/api/v1/admin/clock"},
@@ -113,8 +144,9 @@ Poco::JSON::Object::Ptr Components() {
   props->set("error", inner);
   error->set("properties", props);
   schemas->set("Error", error);
-  for (const char* name : {"ItemDefinition", "Department", "NewApplication", "Event", "Flags",
-                           "CreditRepair", "Clock"}) {
+  for (const char* name :
+       {"ItemDefinition", "Department", "NewApplication", "Event", "Flags", "CreditRepair", "Clock",
+        "Registration", "SupervisionDecision", "Replay"}) {
     auto s = Obj();
     s->set("type", "object");
     s->set("description", "See the README for the fields.");

@@ -35,6 +35,17 @@ Result<Settings> LoadSettings(const std::string& file,
     s.jwt_secret = config->getString("auth.jwt_hs256_secret", s.jwt_secret);
     s.tls_certificate = config->getString("server.tls_certificate", s.tls_certificate);
     s.tls_private_key = config->getString("server.tls_private_key", s.tls_private_key);
+    Poco::Util::AbstractConfiguration::Keys endpoints;
+    config->keys("outbox.endpoints", endpoints);
+    for (const auto& id : endpoints)
+      s.outbox_endpoints[id] = config->getString("outbox.endpoints." + id);
+    s.outbox_max_attempts = config->getInt("outbox.max_attempts", s.outbox_max_attempts);
+    s.registration_department =
+        config->getString("registration.department", s.registration_department);
+    s.claim_within_working_days =
+        config->getInt("registration.claim_within_working_days", s.claim_within_working_days);
+    s.general_terms_file =
+        config->getString("registration.general_terms_file", s.general_terms_file);
     s.clock = config->getString("engine.clock", s.clock);
     s.clock_start = config->getString("engine.clock_start", s.clock_start);
     s.timer_batch = config->getInt("timers.batch", s.timer_batch);

@@ -22,6 +22,11 @@ struct Settings {
   std::string jwt_secret;  // auth.jwt_hs256_secret
   std::string tls_certificate;
   std::string tls_private_key;
+  std::map<std::string, std::string> outbox_endpoints;  // outbox.endpoints.<id> = URL
+  int outbox_max_attempts = 20;
+  std::string registration_department = "samr";
+  int claim_within_working_days = 5;
+  std::string general_terms_file = "config/catalogue/general_terms.txt";
   int timer_batch = 100;
   int timer_max_attempts = 5;
   int timer_backoff_ms = 1000;

@@ -145,8 +145,20 @@ struct WriteEscalation {
   std::string kind;
   std::string note;
 };
-using Effect =
-    std::variant<ArmTimer, CancelTimer, IssueNumber, WriteCredit, CompleteTimer, WriteEscalation>;
+// A message to another system, written to the outbox in this transaction and delivered after it.
+// The payload's "permit_number" placeholder is filled by the store once numbers are issued.
+struct PushMessage {
+  std::string recipient;  // a department id, credit_platform or publicity
+  std::string kind;       // decision, credit_record, supervision_decision, ...
+  std::string payload_json;
+};
+// A record due for publication (归集公示) under the enterprise, with its publication deadline.
+struct PublishRecord {
+  std::string kind;  // permit | filing | revocation | credit_record | penalty | ...
+  Instant due_at = 0;
+};
+using Effect = std::variant<ArmTimer, CancelTimer, IssueNumber, WriteCredit, CompleteTimer,
+                            WriteEscalation, PushMessage, PublishRecord>;
 
 // One command's changes: written in one transaction or not at all.
 struct ChangeSet {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/identifiers.hpp"
+#include "engine/json_text.hpp"
 
 namespace permitflow {
 
@@ -165,6 +166,7 @@ Result<Application> Engine::Create(const NewApplication& input, const Actor& act
   changes.history.push_back(std::move(h));
   for (auto& row : started->history) changes.history.push_back(std::move(row));
   changes.effects = std::move(started->effects);
+  AddLinkage("", *item, now, changes);
   auto committed = store_.Commit(changes);
   if (committed.ok()) NotifyCommitted(changes);
   return committed;
@@ -195,6 +197,59 @@ Result<Application> Engine::Handle(std::int64_t id, const Event& event,
                          event.name + " 只能由系统计时器触发", {{"event", {event.name}}});
   }
   return Run(app, event, actor, clock_.Now(), {}, "");
+}
+
+namespace {
+
+bool IsDecision(const std::string& state) {
+  return state == "approved" || state == "filed" || state == "revoked" || state == "rejected";
+}
+
+}  // namespace
+
+// 审管联动 and 归集公示: a decision is pushed to every supervising department and to the
+// publicity system, and a credit record to the credit platform, all in the decision's transaction.
+void Engine::AddLinkage(const std::string& from_state, const ItemDefinition& item, Instant now,
+                        ChangeSet& changes) const {
+  const Application& app = changes.app;
+  std::vector<Effect> extra;
+  const Deadline publish_by = Calendar()->DeadlineAfter(now, kPublicationWindow);
+  if (IsDecision(app.state) && app.state != from_state) {
+    const std::string payload =
+        "{\"application_id\":" + std::to_string(app.id) +
+        ",\"item_code\":" + JsonString(item.code) + ",\"item_name\":" + JsonString(item.name) +
+        ",\"reform_method\":" + JsonString(item.reform_method) +
+        ",\"approving_department\":" + JsonString(app.department) +
+        ",\"applicant\":{\"kind\":" + JsonString(app.applicant.kind) +
+        ",\"id\":" + JsonString(app.applicant.id) + ",\"name\":" + JsonString(app.applicant.name) +
+        "},\"decision\":" + JsonString(app.state) +
+        ",\"permit_number\":\"{{permit_number}}\",\"decided_at\":" +
+        JsonString(FormatInstant(now)) + "}";
+    for (const auto& dept : item.supervising_departments)
+      extra.push_back(PushMessage{dept, "decision", payload});
+    if (app.state != "rejected") {
+      extra.push_back(PushMessage{"publicity", "decision", payload});
+      const std::string kind = app.state == "approved" ? "permit"
+                               : app.state == "filed"  ? "filing"
+                                                       : "revocation";
+      extra.push_back(PublishRecord{kind, publish_by.due_at});
+    }
+  }
+  for (const auto& e : changes.effects) {
+    if (const auto* credit = std::get_if<WriteCredit>(&e)) {
+      const std::string payload = "{\"application_id\":" + std::to_string(app.id) +
+                                  ",\"subject\":" + JsonString(app.applicant.id) +
+                                  ",\"subject_name\":" + JsonString(app.applicant.name) +
+                                  ",\"item_code\":" + JsonString(item.code) +
+                                  ",\"kind\":" + JsonString(credit->kind) +
+                                  ",\"legal_basis\":" + JsonString(credit->legal_basis) +
+                                  ",\"date\":" + JsonString(FormatDate(LocalDate(now))) + "}";
+      extra.push_back(PushMessage{"credit_platform", "credit_record", payload});
+      extra.push_back(PushMessage{"publicity", "credit_record", payload});
+      extra.push_back(PublishRecord{"credit_record", publish_by.due_at});
+    }
+  }
+  changes.effects.insert(changes.effects.end(), extra.begin(), extra.end());
 }
 
 Result<Application> Engine::Run(const Application& app, const Event& event, const Actor& actor,
@@ -234,6 +289,7 @@ Result<Application> Engine::Run(const Application& app, const Event& event, cons
     std::string& n = changes.history.back().note;
     n = n.empty() ? notes : n + "; " + notes;
   }
+  AddLinkage(app.state, *item, now, changes);
   auto committed = store_.Commit(changes);
   if (committed.ok()) NotifyCommitted(changes);
   return committed;
@@ -243,12 +299,22 @@ void Engine::SetTimerListener(std::function<void()> listener) {
   timer_listener_ = std::move(listener);
 }
 
-void Engine::SetCommitObserver(std::function<void(const ChangeSet&)> observer) {
-  commit_observer_ = std::move(observer);
+int Engine::AddCommitObserver(std::function<void(const ChangeSet&)> observer) {
+  std::lock_guard<std::mutex> lock(observers_mu_);
+  commit_observers_[++next_observer_] = std::move(observer);
+  return next_observer_;
+}
+
+void Engine::RemoveCommitObserver(int handle) {
+  std::lock_guard<std::mutex> lock(observers_mu_);
+  commit_observers_.erase(handle);
 }
 
 void Engine::NotifyCommitted(const ChangeSet& changes) {
-  if (commit_observer_) commit_observer_(changes);
+  {
+    std::lock_guard<std::mutex> lock(observers_mu_);
+    for (const auto& [handle, observer] : commit_observers_) observer(changes);
+  }
   if (!timer_listener_) return;
   for (const auto& e : changes.effects) {
     if (std::holds_alternative<ArmTimer>(e)) {

@@ -23,6 +23,9 @@ struct NewApplication {
   std::vector<std::string> materials;  // ids of the materials that come with the application
 };
 
+// Records due for publication must be published within 20 working days of being produced.
+inline constexpr Duration kPublicationWindow{20, Duration::Unit::kWorkingDays};
+
 // Decides whether the actor may act on an application; called with the stored (or new) row.
 using Authorize = std::function<Status(const Application&)>;
 
@@ -50,9 +53,10 @@ class Engine {
 
   // Called after a commit that armed a timer (the timer driver wakes up early).
   void SetTimerListener(std::function<void()> listener);
-  // Called after every commit of a command (metrics). Set before serving; not thread-safe to
-  // change.
-  void SetCommitObserver(std::function<void(const ChangeSet&)> observer);
+  // Called after every commit of a command (metrics, the outbox dispatcher). Returns a handle
+  // for RemoveCommitObserver. Thread-safe.
+  int AddCommitObserver(std::function<void(const ChangeSet&)> observer);
+  void RemoveCommitObserver(int handle);
 
   // Why the commitment method is closed to an applicant for an item; empty when it is open.
   static std::string IneligibleReason(const Standing& standing, const std::string& item_code);
@@ -70,10 +74,14 @@ class Engine {
   Result<Application> Run(const Application& app, const Event& event, const Actor& actor,
                           Instant now, const std::vector<Effect>& extra, const std::string& note);
   void NotifyCommitted(const ChangeSet& changes);
+  void AddLinkage(const std::string& from_state, const ItemDefinition& item, Instant now,
+                  ChangeSet& changes) const;
 
   std::map<std::string, const Workflow*> workflows_;
   std::function<void()> timer_listener_;
-  std::function<void(const ChangeSet&)> commit_observer_;
+  mutable std::mutex observers_mu_;
+  std::map<int, std::function<void(const ChangeSet&)>> commit_observers_;
+  int next_observer_ = 0;
   mutable std::mutex calendar_mu_;
   std::shared_ptr<const WorkingCalendar> calendar_;
 };

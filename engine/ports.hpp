@@ -200,4 +200,93 @@ class ApiRecords {
   virtual Result<std::map<std::string, long long>> TimerCounts(Instant now) = 0;
 };
 
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string recipient;
+  std::int64_t application_id = 0;
+  std::string kind;
+  std::string payload_json;
+  Instant created_at = 0;  // the system's send time: the official push time
+  std::string state;       // pending | delivered | dead
+  int attempts = 0;
+  Instant next_attempt_at = 0;
+  Instant delivered_at = 0;
+  std::string last_error;
+};
+
+struct Notice {  // 双告知: a registration told to a department that must claim it
+  std::int64_t id = 0;
+  std::int64_t registration_id = 0;
+  std::string uscc, enterprise_name, item_code, department;
+  Instant created_at = 0;
+  Instant claim_due_at = 0;
+  Instant claimed_at = 0;
+  std::string claimed_by;
+};
+
+struct SupervisionDecision {
+  std::int64_t id = 0;
+  std::int64_t application_id = 0;
+  std::string department;  // the supervising department that decided
+  std::string kind;        // rectification_order | suspension | penalty | inspection | ...
+  std::string summary;
+  Date decided_on;
+  Instant recorded_at = 0;
+  bool late = false;  // recorded more than 3 working days after deciding
+};
+
+struct PublicityRecord {
+  std::int64_t id = 0;
+  std::string uscc, kind;
+  std::int64_t application_id = 0;
+  Instant produced_at = 0, due_at = 0, published_at = 0;
+};
+
+struct DepartmentTally {
+  std::string department;
+  long long total = 0, done = 0;  // notices and claimed ones, or decisions and late ones
+};
+
+// Registration, supervision and publicity records, and the outbox. Implemented by the store.
+// Thread-safe.
+class LinkageStore {
+ public:
+  virtual ~LinkageStore() = default;
+  // A registration and its notices (and their messages) in one transaction; returns notice ids.
+  virtual Result<std::vector<std::int64_t>> SaveRegistration(
+      const std::string& uscc, const std::string& name, const std::string& region,
+      const std::string& scope_json, Instant at, std::vector<Notice> notices,
+      const std::vector<PushMessage>& messages, std::int64_t* registration_id) = 0;
+  virtual Result<Notice> ClaimNotice(std::int64_t id, const std::string& department,
+                                     const std::string& by, Instant at) = 0;
+  virtual Result<std::vector<Notice>> ListNotices(const std::string& department, int claimed,
+                                                  std::int64_t after, int limit) = 0;  // -1 any
+  // Unclaimed notices past their claim deadline become escalations, once each.
+  virtual Result<int> EscalateUnclaimedNotices(Instant now) = 0;
+  virtual Result<std::vector<DepartmentTally>> ClaimTallies(Instant from, Instant to) = 0;
+
+  virtual Result<SupervisionDecision> SaveSupervisionDecision(
+      SupervisionDecision d, const std::vector<PushMessage>& messages,
+      const std::vector<PublishRecord>& publish, const std::string& uscc) = 0;
+  virtual Result<std::vector<SupervisionDecision>> ListSupervisionDecisions(
+      std::int64_t application, const std::string& uscc) = 0;
+  virtual Result<std::vector<DepartmentTally>> SupervisionTallies(Instant from, Instant to) = 0;
+
+  virtual Result<std::vector<PublicityRecord>> ListPublicity(const std::string& uscc,
+                                                             Instant overdue_at) = 0;
+
+  // Outbox. Due: pending, past next_attempt_at, recipient in `recipients`, and the earliest
+  // undelivered message of its (recipient, application), so each application's messages keep order.
+  virtual Result<std::vector<OutboxMessage>> DueMessages(const std::vector<std::string>& recipients,
+                                                         Instant now, int limit) = 0;
+  virtual Status MarkDelivered(std::int64_t id, Instant at) = 0;
+  virtual Status MarkFailed(std::int64_t id, const std::string& error, Instant next_attempt_at,
+                            bool dead) = 0;
+  virtual Result<std::vector<OutboxMessage>> ListMessages(const std::string& recipient,
+                                                          const std::string& state,
+                                                          std::int64_t after, int limit) = 0;
+  virtual Result<int> ReplayMessages(const std::vector<std::int64_t>& ids) = 0;  // empty: all dead
+  virtual Result<long long> OutboxBacklog() = 0;
+};
+
 }  // namespace permitflow

@@ -41,6 +41,10 @@ FireReport TimerService::FireDue(Instant now) {
       incident ? ++report.incidents : ++report.retried;
     }
   }
+  if (notices_) {
+    auto escalated = notices_->EscalateUnclaimedNotices(now);
+    if (escalated.ok()) report.unclaimed_notices = escalated.value();
+  }
   return report;
 }
 

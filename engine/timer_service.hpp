@@ -26,7 +26,8 @@ struct FireReport {
   int gone = 0;
   int retried = 0;
   int incidents = 0;
-  int handled() const { return fired + noops + gone + retried + incidents; }
+  int unclaimed_notices = 0;  // notices that escalated for want of a claim
+  int handled() const { return fired + noops + gone + retried + incidents + unclaimed_notices; }
 };
 
 class TimerService {
@@ -34,12 +35,15 @@ class TimerService {
   TimerService(Engine& engine, TimerOptions options);
   Result<std::optional<Instant>> NextDue();
   FireReport FireDue(Instant now);
+  // Unclaimed registration notices past their deadline escalate on the same rounds.
+  void SetNotices(LinkageStore* notices) { notices_ = notices; }
   const TimerOptions& options() const { return options_; }
 
  private:
   Engine& engine_;
   TimerOptions options_;
   unsigned jitter_state_ = 12345;
+  LinkageStore* notices_ = nullptr;
 };
 
 }  // namespace permitflow

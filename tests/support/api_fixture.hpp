@@ -62,6 +62,11 @@ class Api : public ::testing::Test {
     options.threads = 4;
     ServerHooks hooks;
     hooks.load_calendar = [this] { return LoadCalendarFolder(calendar_dir_); };
+    linkage_ = std::make_unique<Linkage>(h_.engine(), h_.store(),
+                                         std::vector<std::string>{"日用百货销售", "软件开发"},
+                                         Duration{5, Duration::Unit::kWorkingDays});
+    hooks.linkage = linkage_.get();
+    hooks.linkage_store = &h_.store();
     options.log_requests = false;
     Configure(options);
     server_ = std::make_unique<ApiServer>(h_.engine(), h_.catalogue(), principals_, h_.store(),
@@ -121,6 +126,7 @@ class Api : public ::testing::Test {
   Harness h_;
   std::string calendar_dir_ = SourcePath("config/calendar");
   Principals principals_;
+  std::unique_ptr<Linkage> linkage_;
   std::unique_ptr<ApiServer> server_;
 };
 
