@@ -212,7 +212,7 @@ std::vector<TimerRow> SelectTimers(soci::session& sql, const std::string& tail,
 template <typename... Uses>
 long long Execute(soci::session& sql, const std::string& text, Uses&&... uses) {
   soci::details::prepare_temp_type prep = (sql.prepare << text);
-  (prep, ..., std::forward<Uses>(uses));
+  ((void)(prep, std::forward<Uses>(uses)), ...);
   soci::statement st(prep);
   st.execute(true);
   return st.get_affected_rows();

@@ -199,14 +199,6 @@ Result<Application> Engine::Handle(std::int64_t id, const Event& event,
   return Run(app, event, actor, clock_.Now(), {}, "");
 }
 
-namespace {
-
-bool IsDecision(const std::string& state) {
-  return state == "approved" || state == "filed" || state == "revoked" || state == "rejected";
-}
-
-}  // namespace
-
 // 审管联动 and 归集公示: a decision is pushed to every supervising department and to the
 // publicity system, and a credit record to the credit platform, all in the decision's transaction.
 void Engine::AddLinkage(const std::string& from_state, const ItemDefinition& item, Instant now,
@@ -214,7 +206,18 @@ void Engine::AddLinkage(const std::string& from_state, const ItemDefinition& ite
   const Application& app = changes.app;
   std::vector<Effect> extra;
   const Deadline publish_by = Calendar()->DeadlineAfter(now, kPublicationWindow);
-  if (IsDecision(app.state) && app.state != from_state) {
+  // An approval may pass through `approved` to materials_due in one command: the permit number it
+  // issues marks it. Revocations and rejections end in their state.
+  std::string decision;
+  for (const auto& e : changes.effects) {
+    if (const auto* n = std::get_if<IssueNumber>(&e)) {
+      if (n->kind == IssueNumber::Kind::kPermit) decision = "approved";
+      if (n->kind == IssueNumber::Kind::kFiling) decision = "filed";
+    }
+  }
+  if ((app.state == "revoked" || app.state == "rejected") && app.state != from_state)
+    decision = app.state;
+  if (!decision.empty()) {
     const std::string payload =
         "{\"application_id\":" + std::to_string(app.id) +
         ",\"item_code\":" + JsonString(item.code) + ",\"item_name\":" + JsonString(item.name) +
@@ -222,16 +225,16 @@ void Engine::AddLinkage(const std::string& from_state, const ItemDefinition& ite
         ",\"approving_department\":" + JsonString(app.department) +
         ",\"applicant\":{\"kind\":" + JsonString(app.applicant.kind) +
         ",\"id\":" + JsonString(app.applicant.id) + ",\"name\":" + JsonString(app.applicant.name) +
-        "},\"decision\":" + JsonString(app.state) +
+        "},\"decision\":" + JsonString(decision) + ",\"state\":" + JsonString(app.state) +
         ",\"permit_number\":\"{{permit_number}}\",\"decided_at\":" +
         JsonString(FormatInstant(now)) + "}";
     for (const auto& dept : item.supervising_departments)
       extra.push_back(PushMessage{dept, "decision", payload});
-    if (app.state != "rejected") {
+    if (decision != "rejected") {
       extra.push_back(PushMessage{"publicity", "decision", payload});
-      const std::string kind = app.state == "approved" ? "permit"
-                               : app.state == "filed"  ? "filing"
-                                                       : "revocation";
+      const std::string kind = decision == "approved" ? "permit"
+                               : decision == "filed"  ? "filing"
+                                                      : "revocation";
       extra.push_back(PublishRecord{kind, publish_by.due_at});
     }
   }
