@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "tests/support/harness.hpp"
+#include "tests/support/receiver.hpp"
 
 namespace permitflow {
 namespace {
@@ -172,6 +173,38 @@ TEST(CatalogueCommand, ImportsGoodRowsAndReportsBadOnesOrNothingWhenAsked) {
   EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM items WHERE code = 'construction_waste'"
                          " AND status = 'published'"),
             1);
+}
+
+TEST(ServerProcess, ADecisionReachesTheSupervisingDepartmentsEndpoint) {
+  Receiver receiver;
+  receiver.Start();
+  const std::string folder = TempFolder("outbox");
+  ServerProcess server(folder, {{"database.url", "sqlite:" + folder + "/p.db"},
+                                {"outbox.endpoints.health", receiver.Url("/permitflow")}});
+  Http http{server.WaitUntilListening()};
+  ASSERT_GT(http.port, 0) << server.Output();
+  Poco::JSON::Object::Ptr j;
+  const std::string h = "dev-health-handler-token";
+  ASSERT_EQ(http.Call("POST", "/api/v1/applications", h,
+                      R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise",)"
+                      R"("uscc":"91350100M000100Y43","name":"示例"}})",
+                      &j),
+            201);
+  const std::string events = "/api/v1/applications/" + std::to_string(j->getValue<int>("id"));
+  http.Call("POST", events + "/events", h, R"({"event":"issue_notice","expected_version":1})", &j);
+  ASSERT_EQ(http.Call("POST", events + "/events", h,
+                      R"({"event":"commit","expected_version":2,"data":{"signer":"王五",)"
+                      R"("materials":["application_form","floor_plan"]}})",
+                      &j),
+            200);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (receiver.Accepted().empty() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(receiver.Accepted().size(), 1u) << server.Output();
+  EXPECT_EQ(receiver.Accepted()[0].recipient, "health");
+  EXPECT_EQ(receiver.Accepted()[0].decision, "approved");
+  ASSERT_EQ(http.Call("GET", "/api/v1/outbox?recipient=health", "dev-admin-token", "", &j), 200);
+  EXPECT_EQ(j->getArray("messages")->getObject(0)->getValue<std::string>("state"), "delivered");
 }
 
 }  // namespace
