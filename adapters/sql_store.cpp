@@ -1454,6 +1454,12 @@ Result<int> SqlStore::EscalateUnclaimedNotices(Instant now) {
       *sql_ << "INSERT INTO escalations (application_id, kind, department, state, at, note)"
                " VALUES (0, 'claim_deadline', :d, 'unclaimed', :at, :n)",
           soci::use(n.department), soci::use(at), soci::use(note);
+      InsertMessage(
+          0,
+          PushMessage{n.department, "escalation",
+                      "{\"kind\":\"claim_deadline\",\"notice_id\":" + std::to_string(n.id) +
+                          ",\"item_code\":\"" + n.item_code + "\",\"uscc\":\"" + n.uscc + "\"}"},
+          now);
       long long id = n.id;
       Execute(*sql_, "UPDATE notices SET escalated_at = :at WHERE id = :id", soci::use(at),
               soci::use(id));

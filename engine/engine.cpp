@@ -239,6 +239,14 @@ void Engine::AddLinkage(const std::string& from_state, const ItemDefinition& ite
     }
   }
   for (const auto& e : changes.effects) {
+    if (const auto* esc = std::get_if<WriteEscalation>(&e)) {
+      // The authority's own deadline passed: its department is told.
+      extra.push_back(PushMessage{
+          app.department, "escalation",
+          "{\"application_id\":" + std::to_string(app.id) + ",\"kind\":" + JsonString(esc->kind) +
+              ",\"state\":" + JsonString(app.state) + ",\"note\":" + JsonString(esc->note) +
+              ",\"at\":" + JsonString(FormatInstant(now)) + "}"});
+    }
     if (const auto* credit = std::get_if<WriteCredit>(&e)) {
       const std::string payload = "{\"application_id\":" + std::to_string(app.id) +
                                   ",\"subject\":" + JsonString(app.applicant.id) +

@@ -86,6 +86,7 @@ TEST_F(LinkageTest, ClaimsAreByTheDepartmentOnceAndUnclaimedOnesEscalate) {
   ASSERT_EQ(escalations->size(), 1u);
   EXPECT_EQ(escalations->at(0).kind, "claim_deadline");
   EXPECT_NE(escalations->at(0).note.find(std::to_string(police.id)), std::string::npos);
+  EXPECT_EQ(Messages("police").back().kind, "escalation");  // pushed on to the department
 
   auto tallies = h.store().ClaimTallies(0, h.clock().Now() + kDay);
   ASSERT_EQ(tallies->size(), 2u);

@@ -131,6 +131,8 @@ TEST_F(Timers, ALateVerificationEscalatesAndKeepsTheState) {
   EXPECT_EQ(escalations->at(0).kind, "verification_deadline");
   EXPECT_EQ(escalations->at(0).application_id, app.id);
   EXPECT_EQ(h.store().ListEscalations("hrss", 0, 10)->size(), 0u);
+  auto pushed = h.store().ListMessages("health", "", 0, 10).value();
+  EXPECT_EQ(pushed.back().kind, "escalation");
   // The late authority can still verify.
   EXPECT_EQ(h.Ok(d.app, "verify", Verify("confirmed")).state, "verified");
 }
