@@ -1471,17 +1471,14 @@ Result<int> SqlStore::EscalateUnclaimedNotices(Instant now) {
   }
 }
 
-Result<std::vector<DepartmentTally>> SqlStore::ClaimTallies(Instant from, Instant to) {
+Result<std::vector<DepartmentTally>> SqlStore::Tallies(const std::string& query, Instant from,
+                                                       Instant to) {
   std::lock_guard<std::mutex> lock(mu_);
   try {
     DepartmentTally t;
     long long a = from, b = to;
-    soci::statement st =
-        (sql_->prepare << "SELECT department, COUNT(*), SUM(CASE WHEN claimed_at <> 0 THEN 1 ELSE 0"
-                          " END) FROM notices WHERE created_at >= :a AND created_at < :b"
-                          " GROUP BY department ORDER BY department",
-         soci::into(t.department), soci::into(t.total), soci::into(t.done), soci::use(a),
-         soci::use(b));
+    soci::statement st = (sql_->prepare << query, soci::into(t.department), soci::into(t.total),
+                          soci::into(t.done), soci::use(a), soci::use(b));
     std::vector<DepartmentTally> out;
     if (st.execute(true)) {
       do out.push_back(t);
@@ -1491,6 +1488,13 @@ Result<std::vector<DepartmentTally>> SqlStore::ClaimTallies(Instant from, Instan
   } catch (const soci::soci_error& e) {
     return FromSoci(e);
   }
+}
+
+Result<std::vector<DepartmentTally>> SqlStore::ClaimTallies(Instant from, Instant to) {
+  return Tallies(
+      "SELECT department, COUNT(*), SUM(CASE WHEN claimed_at <> 0 THEN 1 ELSE 0 END) FROM notices"
+      " WHERE created_at >= :a AND created_at < :b GROUP BY department ORDER BY department",
+      from, to);
 }
 
 Result<SupervisionDecision> SqlStore::SaveSupervisionDecision(
@@ -1569,25 +1573,10 @@ Result<std::vector<SupervisionDecision>> SqlStore::ListSupervisionDecisions(
 }
 
 Result<std::vector<DepartmentTally>> SqlStore::SupervisionTallies(Instant from, Instant to) {
-  std::lock_guard<std::mutex> lock(mu_);
-  try {
-    DepartmentTally t;
-    long long a = from, b = to;
-    soci::statement st =
-        (sql_->prepare << "SELECT department, COUNT(*), SUM(late) FROM supervision_decisions"
-                          " WHERE recorded_at >= :a AND recorded_at < :b GROUP BY department"
-                          " ORDER BY department",
-         soci::into(t.department), soci::into(t.total), soci::into(t.done), soci::use(a),
-         soci::use(b));
-    std::vector<DepartmentTally> out;
-    if (st.execute(true)) {
-      do out.push_back(t);
-      while (st.fetch());
-    }
-    return out;
-  } catch (const soci::soci_error& e) {
-    return FromSoci(e);
-  }
+  return Tallies(
+      "SELECT department, COUNT(*), SUM(late) FROM supervision_decisions"
+      " WHERE recorded_at >= :a AND recorded_at < :b GROUP BY department ORDER BY department",
+      from, to);
 }
 
 Result<std::vector<PublicityRecord>> SqlStore::ListPublicity(const std::string& uscc,

@@ -102,6 +102,8 @@ class SqlStore : public Store, public ApiRecords, public LinkageStore {
   long long InsertMessage(std::int64_t application_id, const PushMessage& m, Instant at);
   void InsertPublicity(const std::string& uscc, std::int64_t application_id, const PublishRecord& p,
                        long long message_id, Instant at);
+  // (department, total, done) rows of a GROUP BY query over [from, to).
+  Result<std::vector<DepartmentTally>> Tallies(const std::string& query, Instant from, Instant to);
 
   struct Hot;  // the statements every command runs, prepared once
 

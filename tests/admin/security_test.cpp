@@ -432,32 +432,6 @@ long long Exec(const std::string& db, const std::string& sql) {
   return changed;
 }
 
-struct Http {
-  int port;
-  int Get(const std::string& path, const std::string& token) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-    Poco::Net::HTTPRequest req("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.set("Authorization", "Bearer " + token);
-    session.sendRequest(req);
-    Poco::Net::HTTPResponse resp;
-    std::string text;
-    Poco::StreamCopier::copyToString(session.receiveResponse(resp), text);
-    return resp.getStatus();
-  }
-  int Post(const std::string& path, const std::string& token, const std::string& body) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-    Poco::Net::HTTPRequest req("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.set("Authorization", "Bearer " + token);
-    req.setContentType("application/json");
-    req.setContentLength(static_cast<std::streamsize>(body.size()));
-    session.sendRequest(req) << body;
-    Poco::Net::HTTPResponse resp;
-    std::string text;
-    Poco::StreamCopier::copyToString(session.receiveResponse(resp), text);
-    return resp.getStatus();
-  }
-};
-
 TEST(Principals, AddedTokensWorkAndRevokedOnesFailAtOnce) {
   const std::string folder = TempFolder("principals");
   const std::string db = folder + "/p.db";
@@ -491,9 +465,9 @@ TEST(Principals, AddedTokensWorkAndRevokedOnesFailAtOnce) {
   ServerProcess server(folder, {{"database.url", "sqlite:" + db}});
   Http http{server.WaitUntilListening()};
   ASSERT_GT(http.port, 0) << server.Output();
-  EXPECT_EQ(http.Get("/api/v1/items", token), 200);
+  EXPECT_EQ(http.Call("GET", "/api/v1/items", token, "", nullptr), 200);
   EXPECT_NE(Output(with({"principal", "revoke", "zhang"})).find("revoked"), std::string::npos);
-  EXPECT_EQ(http.Get("/api/v1/items", token), 401);  // no restart
+  EXPECT_EQ(http.Call("GET", "/api/v1/items", token, "", nullptr), 401);  // no restart
   EXPECT_NE(Output(with({"principal", "list"})).find("revoked"), std::string::npos);
 }
 
@@ -509,11 +483,13 @@ TEST(Audit, TheChainNamesTheFirstEntryChangedDeletedOrReordered) {
             R"({"item_code":"public_place_hygiene","applicant":{"kind":"enterprise","uscc":")") +
         kUscc + R"(","name":"x"}})";
     for (int i = 0; i < 5; ++i)
-      EXPECT_EQ(http.Post("/api/v1/applications", "dev-health-handler-token", body), 201);
-    EXPECT_EQ(http.Post("/api/v1/applications", "dev-auditor-token", body),
+      EXPECT_EQ(
+          http.Call("POST", "/api/v1/applications", "dev-health-handler-token", body, nullptr),
+          201);
+    EXPECT_EQ(http.Call("POST", "/api/v1/applications", "dev-auditor-token", body, nullptr),
               403);  // refused: audited too
-    EXPECT_EQ(http.Post("/api/v1/applications/1/events", "dev-health-handler-token",
-                        R"({"event":"issue_notice","expected_version":1})"),
+    EXPECT_EQ(http.Call("POST", "/api/v1/applications/1/events", "dev-health-handler-token",
+                        R"({"event":"issue_notice","expected_version":1})", nullptr),
               200);
     server.Kill(SIGTERM);
     server.Wait();

@@ -73,24 +73,6 @@ TEST(ServerProcess, SigkillWhileAThousandTimersFireLosesAndDuplicatesNothing) {
   EXPECT_EQ(reader.Count("SELECT COUNT(*) FROM applications WHERE version <> 4"), 0);
 }
 
-struct Http {
-  int port;
-  int Call(const std::string& method, const std::string& path, const std::string& token,
-           const std::string& body, Poco::JSON::Object::Ptr* json) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.set("Authorization", "Bearer " + token);
-    req.setContentType("application/json");
-    req.setContentLength(static_cast<std::streamsize>(body.size()));
-    session.sendRequest(req) << body;
-    Poco::Net::HTTPResponse resp;
-    std::string text;
-    Poco::StreamCopier::copyToString(session.receiveResponse(resp), text);
-    if (json) *json = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-    return resp.getStatus();
-  }
-};
-
 TEST(ServerProcess, TheControlledClockMovesForwardOnlyAndDueTimersFire) {
   const std::string folder = TempFolder("clock");
   ServerProcess server(folder, {{"database.url", "sqlite:" + folder + "/p.db"},

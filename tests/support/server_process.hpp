@@ -2,6 +2,11 @@
 // a process to crash or a clock to be set over HTTP.
 #pragma once
 
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 #include <sqlite3.h>
 #include <sys/types.h>
 
@@ -31,6 +36,25 @@ class Reader {
 
  private:
   sqlite3* db_ = nullptr;
+};
+
+// A client for a ServerProcess: one request per call, JSON answers parsed when asked for.
+struct Http {
+  int port;
+  int Call(const std::string& method, const std::string& path, const std::string& token,
+           const std::string& body, Poco::JSON::Object::Ptr* json) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.set("Authorization", "Bearer " + token);
+    req.setContentType("application/json");
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::string text;
+    Poco::StreamCopier::copyToString(session.receiveResponse(resp), text);
+    if (json) *json = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    return resp.getStatus();
+  }
 };
 
 // Runs `permitflow ARGS...` to its end; returns the exit status and what it printed.
