@@ -236,6 +236,8 @@ struct SqlStore::Hot {
         flags(sql),
         credit(sql),
         write_credit(sql),
+        write_message(sql),
+        write_publicity(sql),
         begin(sql),
         commit(sql) {
     load.alloc();
@@ -394,6 +396,31 @@ struct SqlStore::Hot {
         " scope, at, repaired_at) VALUES (:s, :a, :item, :kind, :basis, :scope, :at, 0)");
     write_credit.define_and_bind();
 
+    write_message.alloc();
+    write_message.exchange(soci::use(message.recipient));
+    write_message.exchange(soci::use(message_app));
+    write_message.exchange(soci::use(message.kind));
+    write_message.exchange(soci::use(message.payload_json));
+    write_message.exchange(soci::use(message_at));
+    write_message.exchange(soci::use(message_at));
+    write_message.prepare(
+        "INSERT INTO outbox (recipient, application_id, kind, payload, created_at, state,"
+        " attempts, next_attempt_at, delivered_at, last_error)"
+        " VALUES (:r, :a, :k, :p, :c, 'pending', 0, :n, 0, '')");
+    write_message.define_and_bind();
+
+    write_publicity.alloc();
+    write_publicity.exchange(soci::use(publicity_uscc));
+    write_publicity.exchange(soci::use(publicity.kind));
+    write_publicity.exchange(soci::use(message_app));
+    write_publicity.exchange(soci::use(publicity_message));
+    write_publicity.exchange(soci::use(message_at));
+    write_publicity.exchange(soci::use(publicity_due));
+    write_publicity.prepare(
+        "INSERT INTO publicity_records (uscc, kind, application_id, message_id, produced_at,"
+        " due_at, published_at) VALUES (:u, :k, :a, :m, :p, :d, 0)");
+    write_publicity.define_and_bind();
+
     begin.alloc();
     begin.prepare("BEGIN IMMEDIATE");
     begin.define_and_bind();
@@ -411,8 +438,12 @@ struct SqlStore::Hot {
   std::string kind, subject_id, duration_unit;
   ListFlag flag;
   CreditRecord record;
+  PushMessage message;
+  PublishRecord publicity;
+  std::string publicity_uscc;
+  long long message_app = 0, message_at = 0, publicity_message = 0, publicity_due = 0;
   soci::statement load, insert, subject, update, history, arm, cancel, complete, counter, flags,
-      credit, write_credit, begin, commit;
+      credit, write_credit, write_message, write_publicity, begin, commit;
 };
 
 SqlStore::SqlStore(std::unique_ptr<soci::session> sql) : sql_(std::move(sql)) {}
@@ -1337,12 +1368,11 @@ std::vector<Notice> SelectNotices(soci::session& sql, const std::string& tail, B
 }  // namespace
 
 long long SqlStore::InsertMessage(std::int64_t application_id, const PushMessage& m, Instant at) {
-  long long app = application_id, created = at;
-  *sql_ << "INSERT INTO outbox (recipient, application_id, kind, payload, created_at, state,"
-           " attempts, next_attempt_at, delivered_at, last_error)"
-           " VALUES (:r, :a, :k, :p, :c, 'pending', 0, :n, 0, '')",
-      soci::use(m.recipient), soci::use(app), soci::use(m.kind), soci::use(m.payload_json),
-      soci::use(created), soci::use(created);
+  Hot& hot = *hot_;
+  hot.message = m;
+  hot.message_app = application_id;
+  hot.message_at = at;
+  hot.write_message.execute(true);
   long long id = 0;
   sql_->get_last_insert_id("outbox", id);
   return id;
@@ -1350,11 +1380,14 @@ long long SqlStore::InsertMessage(std::int64_t application_id, const PushMessage
 
 void SqlStore::InsertPublicity(const std::string& uscc, std::int64_t application_id,
                                const PublishRecord& p, long long message_id, Instant at) {
-  long long app = application_id, produced = at, due = p.due_at;
-  *sql_ << "INSERT INTO publicity_records (uscc, kind, application_id, message_id, produced_at,"
-           " due_at, published_at) VALUES (:u, :k, :a, :m, :p, :d, 0)",
-      soci::use(uscc), soci::use(p.kind), soci::use(app), soci::use(message_id),
-      soci::use(produced), soci::use(due);
+  Hot& hot = *hot_;
+  hot.publicity_uscc = uscc;
+  hot.publicity = p;
+  hot.message_app = application_id;
+  hot.publicity_message = message_id;
+  hot.message_at = at;
+  hot.publicity_due = p.due_at;
+  hot.write_publicity.execute(true);
 }
 
 Result<std::vector<std::int64_t>> SqlStore::SaveRegistration(

@@ -378,7 +378,8 @@ struct Wired {
 };
 
 // The ceiling: per timer the same writes by hand in one transaction (complete the timer, update
-// the application, insert the history row and the credit record).
+// the application, insert the history row and the credit record, and the outbox and publicity
+// rows the revocation causes).
 Figures RawTimers(const std::string& path, int n) {
   SeedMaterialsDue(path, n, 1000, 1);
   sqlite3* db = nullptr;
@@ -398,6 +399,24 @@ Figures RawTimers(const std::string& path, int n) {
       "scope, at,"
       " repaired_at) VALUES ('91350100M000100Y43', ?1, 'public_place_hygiene', 'materials_overdue',"
       " 'x', 'item', 5, 0)",
+      // Issue 6's linkage: the revocation to the supervising department and publicity, the credit
+      // record to the credit platform and publicity, and two records due for publication.
+      "INSERT INTO outbox (recipient, application_id, kind, payload, created_at, state, attempts,"
+      " next_attempt_at, delivered_at, last_error) VALUES ('health', ?1, 'decision', '{}', 5,"
+      " 'pending', 0, 5, 0, '')",
+      "INSERT INTO outbox (recipient, application_id, kind, payload, created_at, state, attempts,"
+      " next_attempt_at, delivered_at, last_error) VALUES ('publicity', ?1, 'decision', '{}', 5,"
+      " 'pending', 0, 5, 0, '')",
+      "INSERT INTO publicity_records (uscc, kind, application_id, message_id, produced_at, due_at,"
+      " published_at) VALUES ('91350100M000100Y43', 'revocation', ?1, 0, 5, 9, 0)",
+      "INSERT INTO outbox (recipient, application_id, kind, payload, created_at, state, attempts,"
+      " next_attempt_at, delivered_at, last_error) VALUES ('credit_platform', ?1, 'credit_record',"
+      " '{}', 5, 'pending', 0, 5, 0, '')",
+      "INSERT INTO outbox (recipient, application_id, kind, payload, created_at, state, attempts,"
+      " next_attempt_at, delivered_at, last_error) VALUES ('publicity', ?1, 'credit_record', '{}',"
+      " 5, 'pending', 0, 5, 0, '')",
+      "INSERT INTO publicity_records (uscc, kind, application_id, message_id, produced_at, due_at,"
+      " published_at) VALUES ('91350100M000100Y43', 'credit_record', ?1, 0, 5, 9, 0)",
       "COMMIT"};
   std::vector<sqlite3_stmt*> st;
   for (const char* q : sql) {
