@@ -397,6 +397,7 @@ struct SqlStore::Hot {
     write_credit.define_and_bind();
 
     write_message.alloc();
+    write_message.exchange(soci::into(message_id));
     write_message.exchange(soci::use(message.recipient));
     write_message.exchange(soci::use(message_app));
     write_message.exchange(soci::use(message.kind));
@@ -406,7 +407,7 @@ struct SqlStore::Hot {
     write_message.prepare(
         "INSERT INTO outbox (recipient, application_id, kind, payload, created_at, state,"
         " attempts, next_attempt_at, delivered_at, last_error)"
-        " VALUES (:r, :a, :k, :p, :c, 'pending', 0, :n, 0, '')");
+        " VALUES (:r, :a, :k, :p, :c, 'pending', 0, :n, 0, '') RETURNING id");
     write_message.define_and_bind();
 
     write_publicity.alloc();
@@ -441,7 +442,8 @@ struct SqlStore::Hot {
   PushMessage message;
   PublishRecord publicity;
   std::string publicity_uscc;
-  long long message_app = 0, message_at = 0, publicity_message = 0, publicity_due = 0;
+  long long message_app = 0, message_at = 0, publicity_message = 0, publicity_due = 0,
+            message_id = 0;
   soci::statement load, insert, subject, update, history, arm, cancel, complete, counter, flags,
       credit, write_credit, write_message, write_publicity, begin, commit;
 };
@@ -545,8 +547,10 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
 
   // The timer that caused this command must still be armed: otherwise it fired or was cancelled
   // already, and the whole command is dropped.
+  std::string completed_kind;
   for (const auto& effect : changes.effects) {
     if (const auto* done = std::get_if<CompleteTimer>(&effect)) {
+      completed_kind = done->kind;
       hot.kind = done->outcome;
       hot.at = app.updated_at;
       hot.timer_id = done->timer_id;
@@ -621,6 +625,7 @@ Status SqlStore::CommitLocked(const ChangeSet& changes, Application* out) {
       hot.duration_unit = UnitName(arm->duration.unit);
       hot.arm.execute(true);
     } else if (const auto* cancel = std::get_if<CancelTimer>(&effect)) {
+      if (cancel->kind == completed_kind) continue;  // that timer just completed above
       hot.kind = cancel->kind;
       hot.cancel.execute(true);
     } else if (const auto* credit = std::get_if<WriteCredit>(&effect)) {
@@ -1373,9 +1378,8 @@ long long SqlStore::InsertMessage(std::int64_t application_id, const PushMessage
   hot.message_app = application_id;
   hot.message_at = at;
   hot.write_message.execute(true);
-  long long id = 0;
-  sql_->get_last_insert_id("outbox", id);
-  return id;
+  hot.write_message.fetch();  // step past the RETURNING row, so the statement is finished
+  return hot.message_id;
 }
 
 void SqlStore::InsertPublicity(const std::string& uscc, std::int64_t application_id,

@@ -139,6 +139,7 @@ struct WriteCredit {
 struct CompleteTimer {
   std::int64_t timer_id = 0;
   std::string outcome;
+  std::string kind;  // the timer's kind: the exit action's cancel of it has nothing left to do
 };
 // A deadline the authority missed: listed for the department, state unchanged.
 struct WriteEscalation {

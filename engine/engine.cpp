@@ -351,7 +351,8 @@ Result<Engine::TimerOutcome> Engine::FireTimer(const TimerRow& timer, Instant cl
     if (!loaded.ok()) return loaded.status();
     const Application& app = loaded.value();
     const Event event{timer.kind, {}, payload};
-    auto done = Run(app, event, Actor::System(), now, {CompleteTimer{timer.id, "fired"}}, lateness);
+    auto done = Run(app, event, Actor::System(), now,
+                    {CompleteTimer{timer.id, "fired", timer.kind}}, lateness);
     TimerOutcome outcome = TimerOutcome::kFired;
     if (!done.ok() && done.status().code() == Code::kInvalidTransition) {
       // The application has moved on: complete the timer as a recorded no-op.
@@ -361,7 +362,7 @@ Result<Engine::TimerOutcome> Engine::FireTimer(const TimerRow& timer, Instant cl
       noop.history.push_back(HistoryEntry{
           0, timer.kind, app.state, app.state, "system", now, payload,
           "no-op: state " + app.state + " does not take " + timer.kind + "; " + lateness});
-      noop.effects.push_back(CompleteTimer{timer.id, "noop"});
+      noop.effects.push_back(CompleteTimer{timer.id, "noop", timer.kind});
       done = store_.Commit(noop);
       outcome = TimerOutcome::kNoop;
     }
