@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -831,25 +832,32 @@ Result<std::vector<TimerRow>> SqlStore::ClaimDueTimers(Instant now, const std::s
   long long at = now, until = lease_until;
   try {
     soci::transaction tr(*sql_);
-    // Due armed timers by due instant (index timers_due), then retries whose wait is over.
-    Execute(*sql_,
-            "UPDATE timers SET lease_owner = :o, lease_expires_at = :u WHERE id IN ("
-            " SELECT id FROM timers WHERE state = 'armed' AND due_at < :now"
-            " AND (lease_owner = '' OR lease_expires_at < :now2) ORDER BY due_at, id LIMIT :n)",
-            soci::use(owner), soci::use(until), soci::use(at), soci::use(at), soci::use(limit));
-    Execute(*sql_,
-            "UPDATE timers SET lease_owner = :o, lease_expires_at = :u WHERE id IN ("
-            " SELECT id FROM timers WHERE state = 'retry' AND not_before <= :now"
-            " AND (lease_owner = '' OR lease_expires_at < :now2) ORDER BY not_before, id LIMIT :n)",
-            soci::use(owner), soci::use(until), soci::use(at), soci::use(at), soci::use(limit));
-    auto claimed = SelectTimers(*sql_,
-                                "WHERE state IN ('armed', 'retry') AND lease_owner = :o"
-                                " AND lease_expires_at = :u ORDER BY due_at, id",
-                                [&](soci::statement& st) {
-                                  st.exchange(soci::use(owner));
-                                  st.exchange(soci::use(until));
-                                });
+    // Due armed timers by due instant (index timers_due), then retries whose wait is over
+    // (timers_retry). The claimed rows are read back by id, so nothing scans the timers.
+    std::vector<TimerRow> claimed;
+    for (const char* tail :
+         {"WHERE state = 'armed' AND due_at < :now AND (lease_owner IN ('', :me) OR"
+          " lease_expires_at < :now2) ORDER BY due_at, id LIMIT :n",
+          "WHERE state = 'retry' AND not_before <= :now AND (lease_owner IN ('', :me) OR"
+          " lease_expires_at < :now2) ORDER BY not_before, id LIMIT :n"}) {
+      // Our own leases are ours again: a restarted process takes back what it held when it died.
+      auto rows = SelectTimers(*sql_, tail, [&](soci::statement& st) {
+        st.exchange(soci::use(at));
+        st.exchange(soci::use(owner));
+        st.exchange(soci::use(at));
+        st.exchange(soci::use(limit));
+      });
+      claimed.insert(claimed.end(), rows.begin(), rows.end());
+    }
+    for (const auto& t : claimed) {
+      long long id = t.id;
+      Execute(*sql_, "UPDATE timers SET lease_owner = :o, lease_expires_at = :u WHERE id = :id",
+              soci::use(owner), soci::use(until), soci::use(id));
+    }
     tr.commit();
+    std::sort(claimed.begin(), claimed.end(), [](const TimerRow& x, const TimerRow& y) {
+      return x.due_at != y.due_at ? x.due_at < y.due_at : x.id < y.id;
+    });
     return claimed;
   } catch (const soci::soci_error& e) {
     return FromSoci(e);

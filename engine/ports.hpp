@@ -71,7 +71,7 @@ class Store {
   // Timers. A timer is due once `now` is past its due_at (the deadline's last millisecond).
   // Claim leases up to `limit` due timers (armed and due, or retrying and past their
   // not_before) to `owner` until `lease_until`, oldest due first. A leased timer is not claimed
-  // again by another owner before the lease expires.
+  // by another owner before the lease expires; its own owner (restarted) takes it back at once.
   virtual Result<std::vector<TimerRow>> ClaimDueTimers(Instant now, const std::string& owner,
                                                        Instant lease_until, int limit) = 0;
   // The earliest instant at which a timer becomes claimable; none when nothing is armed.
