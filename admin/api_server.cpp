@@ -563,21 +563,13 @@ class ApiServer::Router {
       Poco::JSON::Array::Ptr decisions = new Poco::JSON::Array();
       auto listed = hooks_.linkage_store->ListSupervisionDecisions(0, uscc);
       for (const auto& d : listed.ok() ? listed.value() : std::vector<SupervisionDecision>{}) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        o->set("id", static_cast<Poco::Int64>(d.id));
-        o->set("application_id", static_cast<Poco::Int64>(d.application_id));
-        o->set("department", d.department);
-        o->set("kind", d.kind);
-        o->set("summary", d.summary);
-        o->set("decided_on", FormatDate(d.decided_on));
-        o->set("late", d.late);
-        decisions->add(o);
+        decisions->add(RenderSupervisionDecision(d));
       }
       body->set("supervision_decisions", decisions);
       Poco::JSON::Array::Ptr publicity = new Poco::JSON::Array();
       auto records = hooks_.linkage_store->ListPublicity(uscc, 0);
       for (const auto& p : records.ok() ? records.value() : std::vector<PublicityRecord>{})
-        publicity->add(PublicityJson(p, now));
+        publicity->add(RenderPublicity(p, now));
       body->set("publicity", publicity);
     }
     return Json(200, body);
@@ -719,44 +711,6 @@ class ApiServer::Router {
                : Unavailable("registration and supervision linkage is not configured");
   }
 
-  static Poco::JSON::Object::Ptr NoticeJson(const Notice& n) {
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("id", static_cast<Poco::Int64>(n.id));
-    o->set("registration_id", static_cast<Poco::Int64>(n.registration_id));
-    o->set("uscc", n.uscc);
-    o->set("enterprise_name", n.enterprise_name);
-    o->set("item_code", n.item_code);
-    o->set("department", n.department);
-    o->set("sent_at", FormatInstant(n.created_at));
-    o->set("claim_by", FormatInstant(n.claim_due_at));
-    o->set("claimed", n.claimed_at != 0);
-    if (n.claimed_at) {
-      o->set("claimed_at", FormatInstant(n.claimed_at));
-      o->set("claimed_by", n.claimed_by);
-    }
-    return o;
-  }
-
-  static Poco::JSON::Object::Ptr MessageJson(const OutboxMessage& m) {
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("message_id", "pf-" + std::to_string(m.id));
-    o->set("id", static_cast<Poco::Int64>(m.id));
-    o->set("recipient", m.recipient);
-    o->set("application_id", static_cast<Poco::Int64>(m.application_id));
-    o->set("kind", m.kind);
-    o->set("sent_at", FormatInstant(m.created_at));
-    o->set("state", m.state);
-    o->set("attempts", m.attempts);
-    if (m.delivered_at) o->set("delivered_at", FormatInstant(m.delivered_at));
-    if (!m.last_error.empty()) o->set("last_error", m.last_error);
-    try {
-      o->set("payload", Poco::JSON::Parser().parse(m.payload_json));
-    } catch (const Poco::Exception&) {
-      o->set("payload", m.payload_json);
-    }
-    return o;
-  }
-
   Response Register(Request& r) {
     Status s = NeedLinkage();
     if (!s.ok()) return Error(s);
@@ -809,7 +763,7 @@ class ApiServer::Router {
     for (const auto& t : result->unknown_terms) unknown->add(t);
     o->set("unknown_terms", unknown);
     Poco::JSON::Array::Ptr notices = new Poco::JSON::Array();
-    for (const auto& n : result->notices) notices->add(NoticeJson(n));
+    for (const auto& n : result->notices) notices->add(RenderNotice(n));
     o->set("notices", notices);
     return Json(201, o);
   }
@@ -823,7 +777,7 @@ class ApiServer::Router {
     const Principal& p = r.principal;
     auto claimed = hooks_.linkage->Claim(id.value(), Actor{p.name, p.role, p.department});
     if (!claimed.ok()) return Error(claimed.status());
-    return Json(200, NoticeJson(claimed.value()));
+    return Json(200, RenderNotice(claimed.value()));
   }
 
   Status OwnDepartment(const Request& r) {
@@ -844,7 +798,7 @@ class ApiServer::Router {
         hooks_.linkage_store->ListNotices(r.params["id"], claimed, page->first, page->second);
     if (!list.ok()) return Error(list.status());
     Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
-    for (const auto& n : list.value()) a->add(NoticeJson(n));
+    for (const auto& n : list.value()) a->add(RenderNotice(n));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
     o->set("notices", a);
     return Json(200, o);
@@ -859,7 +813,7 @@ class ApiServer::Router {
     auto list = hooks_.linkage_store->ListMessages(r.params["id"], "", page->first, page->second);
     if (!list.ok()) return Error(list.status());
     Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
-    for (const auto& m : list.value()) a->add(MessageJson(m));
+    for (const auto& m : list.value()) a->add(RenderMessage(m));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
     o->set("messages", a);
     return Json(200, o);
@@ -889,15 +843,7 @@ class ApiServer::Router {
     auto saved = hooks_.linkage->RecordSupervisionDecision(id.value(), d,
                                                            Actor{p.name, p.role, p.department});
     if (!saved.ok()) return Error(saved.status());
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("id", static_cast<Poco::Int64>(saved->id));
-    o->set("application_id", static_cast<Poco::Int64>(saved->application_id));
-    o->set("department", saved->department);
-    o->set("kind", saved->kind);
-    o->set("decided_on", FormatDate(saved->decided_on));
-    o->set("recorded_at", FormatInstant(saved->recorded_at));
-    o->set("late", saved->late);
-    return Json(201, o);
+    return Json(201, RenderSupervisionDecision(saved.value()));
   }
 
   Response Outbox(Request& r) {
@@ -910,7 +856,7 @@ class ApiServer::Router {
                                                    page->first, page->second);
     if (!list.ok()) return Error(list.status());
     Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
-    for (const auto& m : list.value()) a->add(MessageJson(m));
+    for (const auto& m : list.value()) a->add(RenderMessage(m));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
     o->set("messages", a);
     return Json(200, o);
@@ -944,20 +890,6 @@ class ApiServer::Router {
     return Json(200, o);
   }
 
-  static Poco::JSON::Object::Ptr PublicityJson(const PublicityRecord& p, Instant now) {
-    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("id", static_cast<Poco::Int64>(p.id));
-    o->set("uscc", p.uscc);
-    o->set("kind", p.kind);
-    o->set("application_id", static_cast<Poco::Int64>(p.application_id));
-    o->set("produced_at", FormatInstant(p.produced_at));
-    o->set("publish_by", FormatInstant(p.due_at));
-    o->set("published", p.published_at != 0);
-    if (p.published_at) o->set("published_at", FormatInstant(p.published_at));
-    o->set("overdue", p.published_at == 0 && now > p.due_at);
-    return o;
-  }
-
   Response OverduePublicity(Request&) {
     Status s = NeedLinkage();
     if (!s.ok()) return Error(s);
@@ -965,7 +897,7 @@ class ApiServer::Router {
     auto list = hooks_.linkage_store->ListPublicity("", now);
     if (!list.ok()) return Error(list.status());
     Poco::JSON::Array::Ptr a = new Poco::JSON::Array();
-    for (const auto& p : list.value()) a->add(PublicityJson(p, now));
+    for (const auto& p : list.value()) a->add(RenderPublicity(p, now));
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object();
     o->set("overdue", a);
     return Json(200, o);

@@ -349,6 +349,67 @@ JsonObject RenderEscalation(const Escalation& e) {
   return o;
 }
 
+JsonObject RenderNotice(const Notice& n) {
+  JsonObject o = NewObject();
+  o->set("id", static_cast<Poco::Int64>(n.id));
+  o->set("registration_id", static_cast<Poco::Int64>(n.registration_id));
+  o->set("uscc", n.uscc);
+  o->set("enterprise_name", n.enterprise_name);
+  o->set("item_code", n.item_code);
+  o->set("department", n.department);
+  o->set("sent_at", FormatInstant(n.created_at));
+  o->set("claim_by", FormatInstant(n.claim_due_at));
+  o->set("claimed", n.claimed_at != 0);
+  if (n.claimed_at) {
+    o->set("claimed_at", FormatInstant(n.claimed_at));
+    o->set("claimed_by", n.claimed_by);
+  }
+  return o;
+}
+
+JsonObject RenderMessage(const OutboxMessage& m) {
+  JsonObject o = NewObject();
+  o->set("message_id", "pf-" + std::to_string(m.id));
+  o->set("id", static_cast<Poco::Int64>(m.id));
+  o->set("recipient", m.recipient);
+  o->set("application_id", static_cast<Poco::Int64>(m.application_id));
+  o->set("kind", m.kind);
+  o->set("sent_at", FormatInstant(m.created_at));
+  o->set("state", m.state);
+  o->set("attempts", m.attempts);
+  if (m.delivered_at) o->set("delivered_at", FormatInstant(m.delivered_at));
+  if (!m.last_error.empty()) o->set("last_error", m.last_error);
+  o->set("payload", ParseStoredJson(m.payload_json));
+  return o;
+}
+
+JsonObject RenderPublicity(const PublicityRecord& p, Instant now) {
+  JsonObject o = NewObject();
+  o->set("id", static_cast<Poco::Int64>(p.id));
+  o->set("uscc", p.uscc);
+  o->set("kind", p.kind);
+  o->set("application_id", static_cast<Poco::Int64>(p.application_id));
+  o->set("produced_at", FormatInstant(p.produced_at));
+  o->set("publish_by", FormatInstant(p.due_at));
+  o->set("published", p.published_at != 0);
+  if (p.published_at) o->set("published_at", FormatInstant(p.published_at));
+  o->set("overdue", p.published_at == 0 && now > p.due_at);
+  return o;
+}
+
+JsonObject RenderSupervisionDecision(const SupervisionDecision& d) {
+  JsonObject o = NewObject();
+  o->set("id", static_cast<Poco::Int64>(d.id));
+  o->set("application_id", static_cast<Poco::Int64>(d.application_id));
+  o->set("department", d.department);
+  o->set("kind", d.kind);
+  o->set("summary", d.summary);
+  o->set("decided_on", FormatDate(d.decided_on));
+  o->set("recorded_at", FormatInstant(d.recorded_at));
+  o->set("late", d.late);
+  return o;
+}
+
 JsonObject RenderItem(const ItemDefinition& item) {
   JsonObject o = NewObject();
   o->set("code", item.code);

@@ -41,5 +41,9 @@ JsonObject RenderDuration(const Duration& d);
 JsonObject RenderTimer(const TimerRow& t);
 JsonObject RenderItemVersion(const ItemVersionInfo& v);
 JsonObject RenderEscalation(const Escalation& e);
+JsonObject RenderNotice(const Notice& n);
+JsonObject RenderMessage(const OutboxMessage& m);
+JsonObject RenderPublicity(const PublicityRecord& p, Instant now);
+JsonObject RenderSupervisionDecision(const SupervisionDecision& d);
 
 }  // namespace permitflow
