@@ -2,7 +2,7 @@
 # Installs the Debian packages the build, the tests and the server need, if any is missing.
 set -euo pipefail
 packages=(cmake g++ make pkg-config libboost-dev libsoci-dev libpoco-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libsqlite3-dev libssl-dev openssl sqlite3 postgresql)
+  libbenchmark-dev libsqlite3-dev libssl-dev openssl sqlite3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
