@@ -23,12 +23,6 @@ const MaterialSpec* ItemDefinition::FindMaterial(const std::string& id) const {
   return nullptr;
 }
 
-bool ItemDefinition::HasDeferredMaterials() const {
-  for (const auto& m : materials)
-    if (m.when == MaterialSpec::When::kDeferred) return true;
-  return false;
-}
-
 std::vector<ItemProblem> CheckItemRules(const ItemDefinition& item,
                                         const std::vector<std::string>& known_departments) {
   std::vector<ItemProblem> out;

@@ -61,7 +61,6 @@ struct ItemDefinition {
   bool decide_on_commit = true;
 
   const MaterialSpec* FindMaterial(const std::string& id) const;
-  bool HasDeferredMaterials() const;
 };
 
 struct ItemProblem {

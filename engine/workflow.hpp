@@ -59,7 +59,11 @@ class Workflow {
                                     const StepContext& ctx) const = 0;
   // What happens as an application is created, after its `create` row: nothing for most methods;
   // a complete filing is filed at once, an incomplete one refused (kIncomplete, every missing id).
-  virtual Result<StepResult> Start(const Application& app, const StepContext& ctx) const = 0;
+  virtual Result<StepResult> Start(const Application& app, const StepContext&) const {
+    StepResult r;
+    r.app = app;
+    return r;
+  }
 };
 
 }  // namespace permitflow

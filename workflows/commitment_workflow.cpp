@@ -166,11 +166,6 @@ class CommitmentWorkflow : public Workflow {
   std::string Method() const override { return "commitment"; }
   std::string InitialState() const override { return commitment::Received::kName; }
   std::vector<std::string> StateNames() const override { return runner_.StateNames(); }
-  Result<StepResult> Start(const Application& app, const StepContext&) const override {
-    StepResult r;
-    r.app = app;
-    return r;
-  }
   bool IsTimerEvent(const std::string& name) const override {
     const auto& kinds = commitment::TimerKinds();
     return std::find(kinds.begin(), kinds.end(), name) != kinds.end();

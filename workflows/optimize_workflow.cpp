@@ -154,11 +154,6 @@ class OptimizeWorkflow : public Workflow {
   bool IsTimerEvent(const std::string& name) const override {
     return name == StageDeadline::kName || name == ReviewDeadline::kName;
   }
-  Result<StepResult> Start(const Application& app, const StepContext&) const override {
-    StepResult r;
-    r.app = app;
-    return r;
-  }
   Result<StepResult> Handle(const Application& app, const Event& event,
                             const StepContext& ctx) const override {
     const EventData& d = event.data;

@@ -44,7 +44,6 @@ class Harness {
   Application Ok(const Application& app, const std::string& event, EventData data = {});
   // A public_place_hygiene application approved on commitment, waiting for its deferred material.
   Application InMaterialsDue(const std::string& uscc = kUscc);
-  std::shared_ptr<const WorkingCalendar> calendar() const { return calendar_; }
   ApplicationDetail Detail(std::int64_t id);
 
  private:
